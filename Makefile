@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# klpsv developer entry points.  `make help` lists them.
+
+CACHE ?= /var/cache/klpsv
+-include $(CACHE)/kernels.mk
+
+# The default kernel is Debian 12's 6.1; never the host's `uname -r`.
+KVER ?= $(KVER_61)
+ALL_KVERS := $(KVER_61) $(KVER_612) $(KVER_612RT)
+KDIR = /lib/modules/$(KVER)/build
+BUILD = build/$(KVER)
+
+# Sources copied into build/<kver>/ so kernels never share object files.
+KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h include/*/*.h lib/*.[ch]) \
+	$(wildcard samples/*/*.[ch] tests/modules/*.[ch])
+
+KCFLAGS_EXTRA := $(if $(filter 1,$(WERROR)),-Werror)
+
+.PHONY: all modules all-kernels setup check unit vmtest vmtest-all demo \
+	clean help need-kernels
+
+all: modules
+
+help:
+	@echo "make setup           install packages and kernels (Debian 12, root)"
+	@echo "make check           every test: unit, builds, VM tests on all kernels"
+	@echo "make [KVER=<ver>]    build the modules for one kernel (default 6.1)"
+	@echo "make all-kernels     build for $(ALL_KVERS)"
+	@echo "make unit            userspace unit tests (sanitizers)"
+	@echo "make vmtest [KVER=]  boot a kernel in qemu and run the guest tests"
+	@echo "make vmtest-all      the same on every kernel"
+	@echo "make demo [KVER=]    boot a VM and show the smoke livepatch at work"
+
+setup:
+	@bash scripts/setup.sh
+
+need-kernels:
+	@test -n "$(KVER_61)" || { echo "no kernels chosen yet: run 'make setup' first" >&2; exit 1; }
+	@test -d $(KDIR) || { echo "no headers for kernel '$(KVER)' in $(KDIR): run 'make setup'" >&2; exit 1; }
+
+modules: need-kernels
+	@mkdir -p $(BUILD)
+	@for f in $(KSRC); do \
+		mkdir -p $(BUILD)/$$(dirname $$f); \
+		cmp -s $$f $(BUILD)/$$f || cp $$f $(BUILD)/$$f; \
+	done
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD) W=1 KCFLAGS="$(KCFLAGS_EXTRA)" modules
+
+all-kernels: need-kernels
+	@set -e; for k in $(ALL_KVERS); do $(MAKE) --no-print-directory modules KVER=$$k; done
+
+unit:
+	$(MAKE) -C tests/unit check
+
+vmtest: modules
+	tests/vm/run.sh $(KVER) $(CURDIR)/$(BUILD)
+
+vmtest-all: need-kernels
+	@set -e; for k in $(ALL_KVERS); do $(MAKE) --no-print-directory vmtest KVER=$$k; done
+
+demo: modules
+	@tests/vm/run.sh --demo $(KVER) $(CURDIR)/$(BUILD)
+
+check: need-kernels
+	$(MAKE) unit
+	$(MAKE) all-kernels WERROR=1
+	$(MAKE) vmtest-all
+
+clean:
+	rm -rf build
+	$(MAKE) -C tests/unit clean

@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything the klpsv tests use, from Debian packages only:
+# host tools, and three kernels (6.1, 6.12, 6.12 PREEMPT_RT) with headers.
+#
+# Kernel versions are chosen by asking apt, then recorded in one place,
+# $KLPSV_CACHE/kernels.mk, which the Makefile reads.  Kernel images are
+# extracted into the cache (no initramfs triggers); headers are installed
+# with apt because their Makefiles refer to absolute paths.
+#
+# Idempotent and quiet: a second run only checks and takes seconds.
+
+set -euo pipefail
+
+CACHE=${KLPSV_CACHE:-/var/cache/klpsv}
+TOOLS="qemu-system-x86 busybox-static cpio kmod sparse coccinelle liburcu-dev
+	make gcc libc6-dev clang valgrind libclang-rt-14-dev linux-source-6.1 xz-utils"
+
+die() { echo "setup: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (apt-get install)"
+command -v apt-get >/dev/null || die "apt-get not found: klpsv needs a Debian 12 host"
+
+apt_updated=
+apt_update() {
+	[ -n "$apt_updated" ] && return
+	apt-get update -qq >/dev/null || die "apt-get update failed"
+	apt_updated=1
+}
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
+
+# Fail with one line naming the package apt does not know.
+need_available() {
+	local p
+	for p in "$@"; do
+		apt-cache show "$p" >/dev/null 2>&1 ||
+			die "package $p is not available from apt (check /etc/apt/sources.list)"
+	done
+}
+
+install_pkgs() {
+	local missing=() p
+	for p in "$@"; do installed "$p" || missing+=("$p"); done
+	[ ${#missing[@]} = 0 ] && return
+	apt_update
+	need_available "${missing[@]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >"$CACHE/apt.log" 2>&1 ||
+		die "apt-get install ${missing[*]} failed, see $CACHE/apt.log"
+}
+
+# Highest version of a package name pattern that apt knows.
+newest() {
+	apt-cache search --names-only "$1" | awk '{print $1}' | sort -V | tail -n1
+}
+
+choose_kernels() {
+	local k61 v612
+	# 6.1: the metapackage's dependency names the ABI (6.1.0-NN-amd64).
+	k61=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\(6\.1\.[0-9]*-[0-9]*-amd64\)$/\1/p' | head -n1)
+	[ -n "$k61" ] || { apt_update; k61=$(apt-cache depends linux-image-amd64 |
+		sed -n 's/.*Depends: linux-image-\(6\.1\.[0-9]*-[0-9]*-amd64\)$/\1/p' | head -n1); }
+	[ -n "$k61" ] || die "package linux-image-amd64 does not name a 6.1 kernel"
+	# 6.12: the newest patch level that has both flavours, images and headers.
+	v612=$(newest '^linux-image-6\.12\.[0-9]*[+]deb12-rt-amd64-unsigned$' |
+		sed 's/^linux-image-\(6\.12\.[0-9]*\)+deb12-rt-amd64-unsigned$/\1/')
+	[ -n "$v612" ] || die "package linux-image-6.12.*+deb12-rt-amd64-unsigned is not available from apt"
+	KVER_61=$k61
+	KVER_612=$v612+deb12-amd64
+	KVER_612RT=$v612+deb12-rt-amd64
+}
+
+# Extract a kernel image package into $CACHE/kernels/<kver>/.
+fetch_image() {
+	local kver=$1 pkg=$2 dir=$CACHE/kernels/$1
+	[ -f "$dir/boot/vmlinuz-$kver" ] && return
+	apt_update
+	need_available "$pkg"
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+	(cd "$dir.tmp" && apt-get download -qq "$pkg" >/dev/null 2>&1) ||
+		die "apt-get download $pkg failed"
+	dpkg-deb -x "$dir.tmp"/*.deb "$dir.tmp/root" ||
+		die "dpkg-deb -x $pkg failed"
+	rm -rf "$dir"
+	mkdir -p "$dir" && mv "$dir.tmp/root/boot" "$dir/boot"
+	rm -rf "$dir.tmp"
+	[ -f "$dir/boot/vmlinuz-$kver" ] || die "package $pkg has no boot/vmlinuz-$kver"
+}
+
+mkdir -p "$CACHE"
+
+if [ -f "$CACHE/kernels.mk" ]; then
+	# shellcheck disable=SC1090
+	eval "$(sed 's/ *:\?= */=/' "$CACHE/kernels.mk")"
+else
+	choose_kernels
+fi
+
+install_pkgs $TOOLS "linux-headers-$KVER_61" "linux-headers-$KVER_612" "linux-headers-$KVER_612RT"
+fetch_image "$KVER_61" "linux-image-$KVER_61-unsigned"
+fetch_image "$KVER_612" "linux-image-$KVER_612-unsigned"
+fetch_image "$KVER_612RT" "linux-image-$KVER_612RT-unsigned"
+
+for k in "$KVER_61" "$KVER_612" "$KVER_612RT"; do
+	[ -f "/usr/src/linux-headers-$k/Makefile" ] || die "package linux-headers-$k installed but /usr/src/linux-headers-$k is missing"
+done
+
+cat >"$CACHE/kernels.mk.tmp" <<EOF
+# Chosen by scripts/setup.sh from apt; delete this file to choose again.
+KVER_61 := $KVER_61
+KVER_612 := $KVER_612
+KVER_612RT := $KVER_612RT
+EOF
+mv "$CACHE/kernels.mk.tmp" "$CACHE/kernels.mk"

@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a Debian kernel under qemu (TCG) with an initramfs holding busybox,
+# the built modules and the guest tests; run the tests; judge the result.
+#
+#   run.sh [--demo] [--only PATTERN] KVER MODDIR
+#
+# MODDIR is the per-kernel build directory holding the .ko files.  Exits
+# non-zero on a failed or missing test, a guest that did not finish (the
+# serial log path is printed), or a kernel log that shows a WARNING, BUG,
+# Oops, Call Trace or a lockdep report.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CACHE=${KLPSV_CACHE:-/var/cache/klpsv}
+TIMEOUT=${VMTEST_TIMEOUT:-600}
+MEM=${VMTEST_MEM:-1024}
+MODE=test
+ONLY=
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--demo) MODE=demo; shift ;;
+	--only) ONLY=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+[ $# = 2 ] || { echo "usage: $0 [--demo] [--only PATTERN] KVER MODDIR" >&2; exit 2; }
+KVER=$1
+MODDIR=$2
+
+die() { echo "vmtest: $*" >&2; exit 1; }
+
+VMLINUZ=$CACHE/kernels/$KVER/boot/vmlinuz-$KVER
+[ -f "$VMLINUZ" ] || die "no kernel image $VMLINUZ: run 'make setup'"
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||
+	BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || die "busybox not found: run 'make setup' (package busybox-static)"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found: run 'make setup'"
+command -v cpio >/dev/null || die "cpio not found: run 'make setup'"
+
+WORK=$MODDIR/vm
+ROOT=$WORK/root
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,lib/klpsv,tests}
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+cp "$HERE/guest/init" "$ROOT/init"
+cp "$HERE"/guest/*.sh "$ROOT/tests/"
+mkdir -p "$ROOT/tests/t"
+for t in "$HERE"/guest/tests/*.sh; do
+	case $(basename "$t") in *$ONLY*) cp "$t" "$ROOT/tests/t/" ;; esac
+done
+cp "$MODDIR"/*.ko "$ROOT/lib/klpsv/"
+echo "$MODE" >"$ROOT/tests/mode"
+chmod +x "$ROOT/init"
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.gz"
+
+LOG=$WORK/serial.log
+QEMU=(timeout --foreground "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max
+	-m "$MEM" -smp 2 -display none -monitor none -no-reboot
+	-kernel "$VMLINUZ" -initrd "$WORK/initramfs.gz"
+	-append "console=ttyS0 quiet panic=-1 oops=panic")
+
+if [ "$MODE" = demo ]; then
+	# Show the guest's narration live; keep everything in the log.
+	set +e
+	"${QEMU[@]}" -serial stdio </dev/null | tee "$LOG" | tr -d '\r' |
+		sed -n '/^klpsv-guest: start$/,/^klpsv-guest: kernel log follows$/p' |
+		grep -v '^klpsv-guest:'
+	rc=${PIPESTATUS[0]}
+	set -e
+else
+	set +e
+	"${QEMU[@]}" -serial "file:$LOG" </dev/null
+	rc=$?
+	set -e
+fi
+[ "$rc" = 124 ] && die "kernel $KVER: guest timed out after ${TIMEOUT}s; serial log: $LOG"
+[ "$rc" = 0 ] || die "kernel $KVER: qemu exited with $rc; serial log: $LOG"
+
+TXT=$WORK/serial.txt
+tr -d '\r' <"$LOG" >"$TXT"
+fail=0
+
+if [ "$MODE" = test ]; then
+	sed -n '/^klpsv-guest: start$/,/^klpsv-guest: kernel log follows$/p' "$TXT" |
+		grep -v '^klpsv-guest:' || true
+fi
+grep -q '^klpsv-guest: done$' "$TXT" ||
+	die "kernel $KVER: guest did not finish (crash or panic?); serial log: $LOG"
+
+# Anything the kernel reports as a bug fails the run, whatever the tests said.
+BAD='WARNING:|BUG:|Oops|Call Trace|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lock held when returning|sleeping function called from invalid context|INFO: task .* blocked'
+if grep -E "$BAD" "$TXT" >"$WORK/bad.txt"; then
+	echo "vmtest: kernel $KVER: the guest kernel log reports a problem:"
+	sed 's/^/    /' "$WORK/bad.txt" | head -20
+	fail=1
+fi
+
+if [ "$MODE" = test ]; then
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$TXT" | head -n1)
+	oks=$(grep -cE '^ok [0-9]+ ' "$TXT" || true)
+	skips=$(grep -cE '^ok [0-9]+ .*# SKIP' "$TXT" || true)
+	nots=$(grep -cE '^not ok [0-9]+ ' "$TXT" || true)
+	grep -q '^TAP version 13$' "$TXT" || { echo "vmtest: no KTAP header"; fail=1; }
+	if [ -z "$plan" ] || [ "$plan" = 0 ] || [ $((oks + nots)) != "$plan" ]; then
+		echo "vmtest: kernel $KVER: planned ${plan:-no} tests, saw $((oks + nots)) results"
+		fail=1
+	fi
+	[ "$nots" = 0 ] || fail=1
+	echo "vmtest: kernel=$KVER ok=$((oks - skips)) skipped=$skips not_ok=$nots log=$LOG"
+fi
+[ "$fail" = 0 ] || die "kernel $KVER: FAILED; serial log: $LOG"
