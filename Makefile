@@ -17,8 +17,8 @@ KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h include/*/*.h lib/*.[ch]) \
 
 KCFLAGS_EXTRA := $(if $(filter 1,$(WERROR)),-Werror)
 
-.PHONY: all modules all-kernels setup check unit vmtest vmtest-all demo \
-	clean help need-kernels
+.PHONY: all modules all-kernels setup check unit vmtest vmtest-all \
+	vmtest-selftest demo clean help need-kernels
 
 all: modules
 
@@ -30,6 +30,7 @@ help:
 	@echo "make unit            userspace unit tests (sanitizers)"
 	@echo "make vmtest [KVER=]  boot a kernel in qemu and run the guest tests"
 	@echo "make vmtest-all      the same on every kernel"
+	@echo "make vmtest-selftest show the VM harness fails when it should"
 	@echo "make demo [KVER=]    boot a VM and show the smoke livepatch at work"
 
 setup:
@@ -59,12 +60,16 @@ vmtest: modules
 vmtest-all: need-kernels
 	@set -e; for k in $(ALL_KVERS); do $(MAKE) --no-print-directory vmtest KVER=$$k; done
 
+vmtest-selftest: modules
+	tests/vm/selftest.sh $(KVER) $(CURDIR)/$(BUILD)
+
 demo: modules
 	@tests/vm/run.sh --demo $(KVER) $(CURDIR)/$(BUILD)
 
 check: need-kernels
 	$(MAKE) unit
 	$(MAKE) all-kernels WERROR=1
+	$(MAKE) vmtest-selftest
 	$(MAKE) vmtest-all
 
 clean:

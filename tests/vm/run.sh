@@ -4,8 +4,10 @@
 # Boot a Debian kernel under qemu (TCG) with an initramfs holding busybox,
 # the built modules and the guest tests; run the tests; judge the result.
 #
-#   run.sh [--demo] [--only PATTERN] KVER MODDIR
+#   run.sh [--demo] [--only PATTERN] [--tests DIR] KVER MODDIR
 #
+# --only runs the guest tests whose file name contains PATTERN; --tests
+# takes the guest tests from DIR instead of tests/vm/guest/tests.
 # MODDIR is the per-kernel build directory holding the .ko files.  Exits
 # non-zero on a failed or missing test, a guest that did not finish (the
 # serial log path is printed), or a kernel log that shows a WARNING, BUG,
@@ -19,15 +21,17 @@ TIMEOUT=${VMTEST_TIMEOUT:-600}
 MEM=${VMTEST_MEM:-1024}
 MODE=test
 ONLY=
+TESTS=$HERE/guest/tests
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--demo) MODE=demo; shift ;;
 	--only) ONLY=$2; shift 2 ;;
+	--tests) TESTS=$(cd "$2" && pwd); shift 2 ;;
 	*) break ;;
 	esac
 done
-[ $# = 2 ] || { echo "usage: $0 [--demo] [--only PATTERN] KVER MODDIR" >&2; exit 2; }
+[ $# = 2 ] || { echo "usage: $0 [--demo] [--only PATTERN] [--tests DIR] KVER MODDIR" >&2; exit 2; }
 KVER=$1
 MODDIR=$2
 
@@ -50,7 +54,7 @@ cp "$BUSYBOX" "$ROOT/bin/busybox"
 cp "$HERE/guest/init" "$ROOT/init"
 cp "$HERE"/guest/*.sh "$ROOT/tests/"
 mkdir -p "$ROOT/tests/t"
-for t in "$HERE"/guest/tests/*.sh; do
+for t in "$TESTS"/*.sh; do
 	case $(basename "$t") in *$ONLY*) cp "$t" "$ROOT/tests/t/" ;; esac
 done
 cp "$MODDIR"/*.ko "$ROOT/lib/klpsv/"
