@@ -42,6 +42,9 @@ need-kernels:
 
 modules: need-kernels
 	@mkdir -p $(BUILD)
+	@cd $(BUILD) && find . \( -name '*.[ch]' -o -name Kbuild -o -name '*.kbuild' \) \
+		! -name '*.mod.c' -printf '%P\n' | while read f; do \
+		[ -e $(CURDIR)/$$f ] || rm -f $$f; done
 	@for f in $(KSRC); do \
 		mkdir -p $(BUILD)/$$(dirname $$f); \
 		cmp -s $$f $(BUILD)/$$f || cp $$f $(BUILD)/$$f; \

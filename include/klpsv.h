@@ -2,14 +2,28 @@
 /*
  * klpsv: versioned shadow-variable schemas for cumulative livepatches.
  *
- * Livepatch modules include this header; the library itself is compiled
- * into each livepatch module (see klpsv.kbuild).
+ * A livepatch declares each kind of shadow data it uses as a *family*: an
+ * id, a version, a layout, and the steps that take over the versions older
+ * patches left behind.  The library, compiled into every livepatch module
+ * (see klpsv.kbuild), hands the data of every family from the live patch
+ * to its cumulative successor in the livepatch callbacks: all or nothing,
+ * refusing before harm what it cannot take over.
+ *
+ * See Documentation/api.rst for a walk-through and Documentation/design.rst
+ * for why each guarantee holds.
  */
 #ifndef _KLPSV_H
 #define _KLPSV_H
 
 #include <linux/build_bug.h>
+#include <linux/compiler.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/livepatch.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
+
+#include "klpsv/compat.h"
 
 /* Version of this library's sources, for logs and debugfs. */
 #define KLPSV_VERSION_MAJOR	0
@@ -20,7 +34,7 @@
  * on the system.  klpsv ids carry a marker in the top bits so they cannot
  * meet the small numbers hand-written patches use, a namespace (a vendor
  * or bug number), a local number, and four low bits the library keeps for
- * the layout epoch of a family.
+ * the layout epoch of a family.  Namespace 0 is klpsv's own.
  */
 #define KLPSV_ID_MAGIC		0x6b7376UL	/* "ksv" */
 #define KLPSV_ID_MAGIC_SHIFT	40
@@ -32,7 +46,8 @@
 
 /**
  * KLPSV_ID() - build a namespaced klpsv id at compile time
- * @ns: namespace, 0 .. 2^24 - 1 (for example a bug or vendor number)
+ * @ns: namespace, 1 .. 2^24 - 1 (for example a bug or vendor number);
+ *	0 is reserved for klpsv itself
  * @n: local number inside @ns, 0 .. 4095
  *
  * Out-of-range arguments break the build.  Usable in static initializers.
@@ -45,5 +60,306 @@
 	 ((KLPSV_ID_MAGIC << KLPSV_ID_MAGIC_SHIFT) |			\
 	  ((unsigned long)(ns) << KLPSV_ID_NS_SHIFT) |			\
 	  ((unsigned long)(n) << KLPSV_ID_LOCAL_SHIFT)))
+
+/**
+ * struct klpsv_field - one member of a shadow struct, for its fingerprint
+ * @name: member name
+ * @offset: offsetof() the member
+ * @size: sizeof() the member
+ */
+struct klpsv_field {
+	const char *name;
+	u32 offset;
+	u32 size;
+};
+
+/**
+ * KLPSV_FIELD() - describe a member of a shadow struct
+ * @type: the struct type, for example ``struct conn_v2``
+ * @member: the member name
+ */
+#define KLPSV_FIELD(type, member)					\
+	{ #member, offsetof(type, member), sizeof_field(type, member) }
+
+/**
+ * struct klpsv_layout - the layout of one version of a shadow struct
+ * @size: sizeof() the struct
+ * @nr_fields: number of entries in @fields
+ * @fields: every member, in order
+ *
+ * Two versions with the same members at the same offsets have the same
+ * fingerprint.  When every member of an older layout is still at its
+ * place in a newer one, the change is *additive*: instances migrate in
+ * place, with no copy, and old code keeps working on them meanwhile.
+ */
+struct klpsv_layout {
+	u32 size;
+	u32 nr_fields;
+	const struct klpsv_field *fields;
+};
+
+/**
+ * KLPSV_LAYOUT() - describe the layout of a shadow struct
+ * @type: the struct type
+ * @...: one KLPSV_FIELD() per member, in order
+ */
+#define KLPSV_LAYOUT(type, ...)						\
+	{								\
+		.size = sizeof(type),					\
+		.nr_fields = ARRAY_SIZE(((const struct klpsv_field[])	\
+					{ __VA_ARGS__ })),		\
+		.fields = (const struct klpsv_field[]){ __VA_ARGS__ },	\
+	}
+
+/**
+ * typedef klpsv_ctor_t - initialize a new instance
+ * @obj: the object the shadow data is attached to
+ * @data: the new instance, zeroed
+ * @arg: what the caller passed to the get-or-alloc accessor
+ *
+ * Runs in the caller's context, outside any klpsv or klp_shadow lock: it
+ * may sleep exactly when the caller's gfp flags allow blocking.
+ *
+ * Return: 0, or a negative errno to abandon the allocation.
+ */
+typedef int (*klpsv_ctor_t)(void *obj, void *data, void *arg);
+
+/**
+ * typedef klpsv_dtor_t - release what an instance owns before it is freed
+ * @obj: the object the shadow data is attached to
+ * @data: the instance
+ *
+ * Runs outside any klpsv or klp_shadow lock.  From klpsv_free() it runs in
+ * the caller's context; from the callbacks it runs in process context.
+ */
+typedef void (*klpsv_dtor_t)(void *obj, void *data);
+
+/**
+ * typedef klpsv_step_fn - convert an instance between two versions
+ * @obj: the object the shadow data is attached to
+ * @from: the instance in the source version
+ * @to: the instance in the target version
+ *
+ * For an additive change @from and @to are the same memory: write only
+ * the new members.  Otherwise @to is zeroed on the first conversion; a
+ * step may be run again on the same @to to bring it up to date with
+ * @from, so it sets every member it derives from @from and keeps the
+ * others.
+ *
+ * Context: IRQs off, under the family's spinlock: that is what makes each
+ * migration happen exactly once.  Must not sleep; allocate, if at all,
+ * with GFP_ATOMIC.
+ * Return: 0, or a negative errno.  Before the transition an error refuses
+ * the whole patch; after it, the instance stays as it was.
+ */
+typedef int (*klpsv_step_fn)(void *obj, const void *from, void *to);
+
+/**
+ * struct klpsv_step - how a family takes over an older version
+ * @from: the older version taken over
+ * @layout: that version's layout; must match the live data exactly
+ * @up: converts a @from instance into the family's version
+ * @down: optional; converts back, used when the transition to the new
+ *	patch is reverted for objects that only the new code had seen
+ * @release: optional; releases what a @from instance owns once it has
+ *	been migrated and is freed (after the transition)
+ */
+struct klpsv_step {
+	unsigned int from;
+	struct klpsv_layout layout;
+	klpsv_step_fn up;
+	klpsv_step_fn down;
+	klpsv_dtor_t release;
+};
+
+struct klpsv_index;
+
+/**
+ * struct klpsv_family - a versioned kind of shadow data, as one patch knows it
+ * @name: short name for logs and debugfs (at most 31 characters)
+ * @id: KLPSV_ID() of the family, the same in every patch
+ * @version: this patch's version of the family, 1 or more
+ * @layout: this version's layout (KLPSV_LAYOUT())
+ * @reserve: bytes of tail room allocated after the struct, so later
+ *	additive versions can grow in place
+ * @ctor: optional; initializes a new instance (see &klpsv_ctor_t)
+ * @dtor: optional; releases an instance (see &klpsv_dtor_t)
+ * @steps: how to take over each older version this patch supports
+ * @nr_steps: number of entries in @steps
+ * @retired: a tombstone: the patch drops the family; instances left by
+ *	the predecessor are freed after the transition with @steps' release
+ * @type_size: private: sizeof() the accessors' type, set by KLPSV_FAMILY()
+ * @index: private: the live index of the family, set at takeover
+ * @fingerprint: private: computed from @layout at klpsv_enable_patch()
+ * @epoch: private: layout epoch of this version, set at takeover
+ * @alloc_size: private: bytes allocated per instance in @epoch
+ * @mode: private: how the running takeover handles the family
+ *
+ * Declare it with KLPSV_FAMILY(), which also generates typed accessors.
+ */
+struct klpsv_family {
+	const char *name;
+	unsigned long id;
+	unsigned int version;
+	struct klpsv_layout layout;
+	unsigned int reserve;
+	klpsv_ctor_t ctor;
+	klpsv_dtor_t dtor;
+	const struct klpsv_step *steps;
+	unsigned int nr_steps;
+	bool retired;
+
+	size_t type_size;
+	struct klpsv_index *index;
+	u32 fingerprint;
+	unsigned int epoch;
+	u32 alloc_size;
+	unsigned int mode;
+};
+
+/**
+ * KLPSV_STEPS() - fill the steps of a family declaration
+ * @...: struct klpsv_step initializers
+ */
+#define KLPSV_STEPS(...)						\
+	.steps = (const struct klpsv_step[]){ __VA_ARGS__ },		\
+	.nr_steps = ARRAY_SIZE(((const struct klpsv_step[]){ __VA_ARGS__ }))
+
+void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *hdr);
+void *__must_check klpsv_get_or_alloc(struct klpsv_family *family, void *obj,
+				      gfp_t gfp, void *ctor_arg);
+void klpsv_put(struct klpsv_family *family, void *data);
+void klpsv_free(struct klpsv_family *family, void *obj);
+
+/**
+ * struct klpsv_hdr - the header klpsv puts before every instance
+ * @link: entry in the family's index
+ * @obj: the object the instance is attached to
+ * @version: version of the data that follows; KLPSV_HDR_TWIN is or-ed in
+ *	while the instance is a breaking-change copy kept in sync with an
+ *	older instance during a transition
+ * @flags: KLPSV_HDR_* bits
+ * @gen: generation, advanced by every klpsv_put(); for a twin, the
+ *	generation of its older instance when they were last in sync
+ *
+ * Part of klpsv's shared format (Documentation/format.rst): patches built
+ * with different klpsv releases read each other's instances.
+ */
+struct klpsv_hdr {
+	struct list_head link;
+	void *obj;
+	u16 version;
+	u16 flags;
+	u32 gen;
+};
+
+#define KLPSV_HDR_TWIN		0x8000	/* in @version */
+#define KLPSV_VERSION_MAX	0x7fff
+
+/**
+ * klpsv_get() - find an object's instance of a family
+ * @family: the family
+ * @obj: the object
+ *
+ * The fast path is one klp_shadow_get() and a compare; an instance left in
+ * an older version is migrated first, exactly once.  The caller serializes
+ * access to @obj's instance, as with klp_shadow_get(), and pairs every
+ * successful get with klpsv_put().
+ *
+ * Context: any context the family's steps allow (process context when a
+ * migration may run).
+ * Return: the instance's data, or NULL if @obj has none.
+ */
+static __always_inline void *klpsv_get(struct klpsv_family *family, void *obj)
+{
+	struct klpsv_hdr *hdr;
+
+	hdr = klpsv_compat_shadow_get(obj, family->id | family->epoch);
+	if (likely(hdr && hdr->version == family->version))
+		return hdr + 1;
+	return klpsv_get_slow(family, obj, hdr);
+}
+
+/**
+ * KLPSV_FAMILY() - declare a family and its typed accessors
+ * @prefix: prefix of the generated names
+ * @type: the shadow struct type of this version
+ * @...: the rest of the struct klpsv_family initializer (.name, .id,
+ *	.version, .layout, ...)
+ *
+ * Generates ``static struct klpsv_family prefix_family`` and, so patched
+ * code never casts::
+ *
+ *	type *prefix_get(void *obj);
+ *	type *prefix_get_or_alloc(void *obj, gfp_t gfp, void *ctor_arg);
+ *	void prefix_put(type *data);
+ *	void prefix_free(void *obj);
+ */
+#define KLPSV_FAMILY(prefix, type, ...)					\
+	static struct klpsv_family prefix##_family = {			\
+		.type_size = sizeof(type), __VA_ARGS__			\
+	};								\
+	static inline __maybe_unused type *prefix##_get(void *obj)	\
+	{								\
+		return klpsv_get(&prefix##_family, obj);		\
+	}								\
+	static inline __maybe_unused __must_check type *		\
+	prefix##_get_or_alloc(void *obj, gfp_t gfp, void *ctor_arg)	\
+	{								\
+		return klpsv_get_or_alloc(&prefix##_family, obj, gfp,	\
+					  ctor_arg);			\
+	}								\
+	static inline __maybe_unused void prefix##_put(type *data)	\
+	{								\
+		klpsv_put(&prefix##_family, data);			\
+	}								\
+	static inline __maybe_unused void prefix##_free(void *obj)	\
+	{								\
+		klpsv_free(&prefix##_family, obj);			\
+	}
+
+/**
+ * struct klpsv_patch - the families of one livepatch module
+ * @patch: the module's struct klp_patch; must have .replace = true
+ * @families: the families, NULL-terminated
+ * @states: private: the klp_state array klpsv_enable_patch() gives
+ *	@patch, one per family after the patch's own states
+ * @took_over: private: the takeover ran and was not undone
+ * @finished: private: post-patch ran, the transition completed
+ *
+ * One per livepatch module.  klpsv declares one klp_state per family, with
+ * the family's id and version, so the kernel's own compatibility check
+ * refuses a patch that would lower a family's version.
+ */
+struct klpsv_patch {
+	struct klp_patch *patch;
+	struct klpsv_family **families;
+	struct klp_state *states;
+	bool took_over;
+	bool finished;
+};
+
+int __must_check klpsv_enable_patch(struct klpsv_patch *kp);
+void klpsv_patch_exit(struct klpsv_patch *kp);
+
+int __must_check klpsv_pre_patch(struct klp_object *obj);
+void klpsv_post_patch(struct klp_object *obj);
+void klpsv_pre_unpatch(struct klp_object *obj);
+void klpsv_post_unpatch(struct klp_object *obj);
+
+/**
+ * KLPSV_CALLBACKS - klp_object callbacks that run klpsv's handover
+ *
+ * Use as ``.callbacks = KLPSV_CALLBACKS`` on the vmlinux object (.name =
+ * NULL) of the patch; its .funcs may be an empty array.  A patch with its
+ * own callbacks calls klpsv_pre_patch() and the others from them instead.
+ */
+#define KLPSV_CALLBACKS							\
+	{								\
+		.pre_patch = klpsv_pre_patch,				\
+		.post_patch = klpsv_post_patch,				\
+		.pre_unpatch = klpsv_pre_unpatch,			\
+		.post_unpatch = klpsv_post_unpatch,			\
+	}
 
 #endif /* _KLPSV_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only place where klpsv touches kernel livepatch interfaces that move
+ * between releases: klp_shadow_*, klp_enable_patch() and the klp_patch,
+ * klp_state and klp_callbacks structures.  A kernel that changes them (6.19
+ * moved struct klp_callbacks to livepatch_external.h; a proposed series
+ * replaces klp_state.version/data with per-state callbacks) costs a change
+ * here, not in the library.  Inline, so a lookup costs what the raw
+ * klp_shadow_get() costs.
+ */
+#ifndef _KLPSV_COMPAT_H
+#define _KLPSV_COMPAT_H
+
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <linux/types.h>
+
+static __always_inline void *klpsv_compat_shadow_get(void *obj, unsigned long id)
+{
+	return klp_shadow_get(obj, id);
+}
+
+static inline void *klpsv_compat_shadow_get_or_alloc(void *obj,
+		unsigned long id, size_t size, gfp_t gfp,
+		klp_shadow_ctor_t ctor, void *ctor_data)
+{
+	return klp_shadow_get_or_alloc(obj, id, size, gfp, ctor, ctor_data);
+}
+
+static inline void klpsv_compat_shadow_free(void *obj, unsigned long id)
+{
+	klp_shadow_free(obj, id, NULL);
+}
+
+/* A key for system-wide shadow data: an address in vmlinux, the same for
+ * every module and never reused for an object.
+ */
+static inline void *klpsv_compat_registry_key(void)
+{
+	return (void *)&klp_shadow_get;
+}
+
+static inline int klpsv_compat_enable_patch(struct klp_patch *patch)
+{
+	return klp_enable_patch(patch);
+}
+
+static inline bool klpsv_compat_is_replace(const struct klp_patch *patch)
+{
+	return patch->replace;
+}
+
+static inline const char *klpsv_compat_patch_name(const struct klp_patch *patch)
+{
+	return patch->mod ? patch->mod->name : "?";
+}
+
+/* Describe one state of a patch: the kernel refuses a patch whose
+ * states are older than those of the patch it replaces.
+ */
+static inline void klpsv_compat_set_state(struct klp_state *state,
+					  unsigned long id,
+					  unsigned int version)
+{
+	state->id = id;
+	state->version = version;
+	state->data = NULL;
+}
+
+static inline void klpsv_compat_set_states(struct klp_patch *patch,
+					   struct klp_state *states)
+{
+	patch->states = states;
+}
+
+#endif /* _KLPSV_COMPAT_H */

@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Instances: allocation, the lookup slow path with lazy migration, put,
+ * free, and the batched walk the callbacks use.
+ *
+ * Rules every function here keeps (Documentation/design.rst):
+ * - an instance is in use while it is linked in its index, or pending (a
+ *   twin shell whose step has not run); whoever unlinks it, under the
+ *   index lock, owns freeing it;
+ * - every step runs under the index lock after a fresh klp_shadow lookup,
+ *   so each migration happens exactly once;
+ * - the index lock is never taken inside a klp_shadow constructor or
+ *   destructor, so klp_shadow_* may be called with it held.
+ */
+#define pr_fmt(fmt) "klpsv: " fmt
+
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+struct hdr_init {
+	u16 version;
+	u16 flags;
+	bool created;
+};
+
+/* Runs under klp_shadow's lock: only initializes our header. */
+static int hdr_ctor(void *obj, void *shadow_data, void *ctor_data)
+{
+	struct klpsv_hdr *hdr = shadow_data;
+	struct hdr_init *init = ctor_data;
+
+	INIT_LIST_HEAD(&hdr->link);
+	hdr->obj = obj;
+	hdr->version = init->version;
+	hdr->flags = init->flags;
+	init->created = true;
+	return 0;
+}
+
+/**
+ * klpsv_shadow_new() - allocate an unlinked instance, or find one
+ * @obj: the object
+ * @id: shadow id (family id and epoch)
+ * @alloc_size: bytes of data after the header
+ * @version: version (and KLPSV_HDR_TWIN) to record
+ * @flags: KLPSV_HDR_* flags to record
+ * @gfp: allocation flags
+ * @created: set to whether this call allocated it
+ *
+ * The data is zeroed by klp_shadow.  The new instance is not linked in an
+ * index: the caller links it, or frees it, under the index lock.
+ *
+ * Return: the header, or NULL when out of memory.
+ */
+struct klpsv_hdr *klpsv_shadow_new(void *obj, unsigned long id,
+				   u32 alloc_size, unsigned int version,
+				   unsigned int flags, gfp_t gfp, bool *created)
+{
+	struct hdr_init init = { .version = version, .flags = flags };
+	struct klpsv_hdr *hdr;
+
+	*created = false;
+	if (!(gfp & __GFP_NOFAIL) && klpsv_fault_alloc())
+		return NULL;
+	hdr = klpsv_compat_shadow_get_or_alloc(obj, id,
+					       klpsv_instance_bytes(alloc_size),
+					       gfp, hdr_ctor, &init);
+	*created = init.created;
+	return hdr;
+}
+
+/**
+ * klpsv_find_step() - the step a family declares from a version
+ * @family: the family
+ * @from: the older version
+ *
+ * Return: the step, or NULL if the family cannot take over @from.
+ */
+const struct klpsv_step *klpsv_find_step(const struct klpsv_family *family,
+					 unsigned int from)
+{
+	unsigned int i;
+
+	for (i = 0; i < family->nr_steps; i++) {
+		if (family->steps[i].from == from)
+			return &family->steps[i];
+	}
+	return NULL;
+}
+
+static bool is_next_epoch(const struct klpsv_index *index, u32 epoch)
+{
+	return index->state == KLPSV_INDEX_TRANSITION &&
+	       epoch == index->next_epoch && epoch != index->epoch;
+}
+
+/**
+ * klpsv_link() - put an instance in its index
+ * @index: the index, locked
+ * @hdr: the unlinked instance
+ * @epoch: its epoch
+ */
+void klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
+	__must_hold(&index->lock)
+{
+	if (is_next_epoch(index, epoch)) {
+		list_add(&hdr->link, &index->next);
+		index->next_count++;
+		index->bytes += klpsv_instance_bytes(index->next_alloc_size);
+	} else {
+		list_add(&hdr->link, &index->instances);
+		index->count++;
+		index->bytes += klpsv_instance_bytes(index->alloc_size);
+	}
+}
+
+/**
+ * klpsv_unlink() - take an instance out of its index, claiming it
+ * @index: the index, locked
+ * @hdr: the linked instance
+ * @epoch: its epoch
+ */
+void klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
+	__must_hold(&index->lock)
+{
+	list_del_init(&hdr->link);
+	if (is_next_epoch(index, epoch)) {
+		index->next_count--;
+		index->bytes -= klpsv_instance_bytes(index->next_alloc_size);
+	} else {
+		index->count--;
+		index->bytes -= klpsv_instance_bytes(index->alloc_size);
+	}
+}
+
+static bool is_linked(const struct klpsv_hdr *hdr)
+{
+	return hdr && !list_empty(&hdr->link);
+}
+
+/**
+ * klpsv_run_step() - run a step, unless failure injection says otherwise
+ * @fn: the step
+ * @obj: the object
+ * @from: source data
+ * @to: target data
+ *
+ * Return: what the step returned, or -ENOMEM when injected.
+ */
+int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to)
+{
+	if (klpsv_fault_step())
+		return -ENOMEM;
+	return fn(obj, from, to);
+}
+
+/* How a family releases an instance of a given version, outside locks. */
+static void release_instance(const struct klpsv_family *family,
+			     struct klpsv_hdr *hdr)
+{
+	unsigned int version = klpsv_hdr_version(hdr);
+	const struct klpsv_step *step;
+
+	if (version == family->version) {
+		if (family->dtor)
+			family->dtor(hdr->obj, hdr + 1);
+		return;
+	}
+	step = klpsv_find_step(family, version);
+	if (step && step->release)
+		step->release(hdr->obj, hdr + 1);
+}
+
+/**
+ * klpsv_drop() - release and free an instance claimed by klpsv_unlink()
+ * @family: the family doing it, whose dtor or step release runs
+ * @hdr: the unlinked instance
+ * @epoch: its epoch
+ *
+ * Context: process or caller context, no klpsv lock held.
+ */
+void klpsv_drop(const struct klpsv_family *family, struct klpsv_hdr *hdr,
+		u32 epoch)
+{
+	void *obj = hdr->obj;
+
+	release_instance(family, hdr);
+	klpsv_compat_shadow_free(obj, family->id | epoch);
+}
+
+/*
+ * Same epoch, older version: migrate in place.  Old code keeps using the
+ * members it knows, which an additive step does not move.
+ */
+static void *migrate_in_place(struct klpsv_family *family,
+			      struct klpsv_index *index, void *obj)
+	__must_hold(&index->lock)
+{
+	struct klpsv_hdr *hdr;
+	const struct klpsv_step *step;
+	unsigned int version;
+
+	hdr = klpsv_compat_shadow_get(obj, family->id | family->epoch);
+	if (!is_linked(hdr))
+		return NULL;
+	version = klpsv_hdr_version(hdr);
+	if (version >= family->version)
+		return hdr + 1;
+	step = klpsv_find_step(family, version);
+	if (!step || klpsv_run_step(step->up, obj, hdr + 1, hdr + 1))
+		return NULL;
+	WRITE_ONCE(hdr->version, family->version);
+	index->migrations++;
+	return hdr + 1;
+}
+
+/**
+ * klpsv_twin_sync() - bring a twin up to date with its older instance
+ * @family: the incoming family of a breaking transition
+ * @index: its index, locked
+ * @obj: the object
+ * @data: set to the twin's data on success
+ * @stale: set to the twin if the caller must drop it (already unlinked)
+ *
+ * A pending twin gets its first conversion; a twin whose older instance
+ * changed since (another generation) is converted again; a twin whose
+ * older instance is gone belonged to an object old code has freed, and is
+ * unlinked for the caller to drop.  A twin that is no longer a twin (the
+ * transition finished for it) or that new code created is returned as is.
+ *
+ * Return: 0, -ENOENT when the object has no instance, or a step's error.
+ */
+int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
+		    void *obj, void **data, struct klpsv_hdr **stale)
+	__must_hold(&index->lock)
+{
+	unsigned long id = family->id;
+	struct klpsv_hdr *twin, *old;
+	const struct klpsv_step *step;
+	bool pending;
+	int err;
+
+	*data = NULL;
+	*stale = NULL;
+	twin = klpsv_compat_shadow_get(obj, id | family->epoch);
+	if (!twin)
+		return -ENOENT;
+	pending = twin->flags & KLPSV_HDR_PENDING;
+	if (!pending) {
+		if (!is_linked(twin))
+			return -ENOENT;	/* being freed */
+		if (!klpsv_hdr_is_twin(twin)) {
+			*data = twin + 1;
+			return 0;
+		}
+	}
+	old = klpsv_compat_shadow_get(obj, id | index->epoch);
+	if (!is_linked(old)) {
+		if (pending) {
+			klpsv_compat_shadow_free(obj, id | family->epoch);
+		} else {
+			klpsv_unlink(index, twin, family->epoch);
+			*stale = twin;
+		}
+		return -ENOENT;
+	}
+	if (!pending && READ_ONCE(old->gen) == twin->gen) {
+		*data = twin + 1;
+		return 0;
+	}
+	step = klpsv_find_step(family, klpsv_hdr_version(old));
+	err = step ? klpsv_run_step(step->up, obj, old + 1, twin + 1) : -EINVAL;
+	if (err) {
+		if (pending)
+			klpsv_compat_shadow_free(obj, id | family->epoch);
+		return err;
+	}
+	twin->gen = READ_ONCE(old->gen);
+	if (pending) {
+		twin->flags &= ~KLPSV_HDR_PENDING;
+		klpsv_link(index, twin, family->epoch);
+		index->migrations++;
+	}
+	*data = twin + 1;
+	return 0;
+}
+
+/**
+ * klpsv_get_slow() - klpsv_get() when the fast path did not find the data
+ * @family: the family
+ * @obj: the object
+ * @shadow: what klp_shadow_get() returned for the family's epoch
+ *
+ * Return: the instance's data, or NULL.
+ */
+void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *shadow)
+{
+	struct klpsv_index *index = READ_ONCE(family->index);
+	struct klpsv_hdr *hdr = shadow, *stale = NULL;
+	unsigned long flags;
+	bool created;
+	void *data;
+
+	if (!index)
+		return NULL;
+	if (hdr && !klpsv_hdr_is_twin(hdr) && !(hdr->flags & KLPSV_HDR_PENDING)) {
+		/* A newer additive version keeps our members in place. */
+		if (klpsv_hdr_version(hdr) >= family->version)
+			return hdr + 1;
+		spin_lock_irqsave(&index->lock, flags);
+		data = migrate_in_place(family, index, obj);
+		spin_unlock_irqrestore(&index->lock, flags);
+		return data;
+	}
+	/* Only the incoming patch of a breaking transition makes twins. */
+	if (READ_ONCE(index->state) != KLPSV_INDEX_TRANSITION ||
+	    family->epoch != READ_ONCE(index->next_epoch) ||
+	    family->epoch == READ_ONCE(index->epoch))
+		return NULL;
+	if (!hdr && !klpsv_compat_shadow_get(obj, family->id | index->epoch))
+		return NULL;	/* the object has no data at all */
+	if (!hdr) {
+		hdr = klpsv_shadow_new(obj, family->id | family->epoch,
+				       family->alloc_size,
+				       family->version | KLPSV_HDR_TWIN,
+				       KLPSV_HDR_PENDING, GFP_ATOMIC, &created);
+		if (!hdr)
+			return NULL;
+	}
+	spin_lock_irqsave(&index->lock, flags);
+	klpsv_twin_sync(family, index, obj, &data, &stale);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (stale)
+		klpsv_drop(family, stale, family->epoch);
+	return data;
+}
+
+/**
+ * klpsv_get_or_alloc() - find an object's instance, or create it
+ * @family: the family
+ * @obj: the object
+ * @gfp: allocation flags for a new instance
+ * @ctor_arg: passed to the family's constructor
+ *
+ * A new instance is zeroed, then the family's constructor runs on it in
+ * the caller's context, outside every lock (so it may sleep when @gfp
+ * allows blocking), then it is published in the family's index.  The
+ * caller serializes access to @obj's instance, as for klpsv_get().
+ *
+ * Context: as @gfp allows.
+ * Return: the instance's data, or NULL when out of memory, when the
+ * constructor failed, or before the patch took the family over.
+ */
+void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
+			 void *ctor_arg)
+{
+	struct klpsv_index *index = READ_ONCE(family->index);
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+	bool created;
+	void *data;
+
+	data = klpsv_get(family, obj);
+	if (data || !index)
+		return data;
+
+	hdr = klpsv_shadow_new(obj, family->id | family->epoch,
+			       family->alloc_size, family->version, 0, gfp,
+			       &created);
+	if (!hdr || !created)
+		return NULL;
+	if (family->ctor && family->ctor(obj, hdr + 1, ctor_arg)) {
+		klpsv_compat_shadow_free(obj, family->id | family->epoch);
+		return NULL;
+	}
+	spin_lock_irqsave(&index->lock, flags);
+	hdr->gen = index->gen_seed++;
+	klpsv_link(index, hdr, family->epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+	return hdr + 1;
+}
+
+/**
+ * klpsv_put() - end an access started by klpsv_get() or klpsv_get_or_alloc()
+ * @family: the family
+ * @data: what the get returned
+ *
+ * Advances the instance's generation, which is how a newer patch running
+ * at the same time learns that old code changed it.  For a twin (a newer
+ * patch's copy during a transition) it writes the change through to the
+ * older instance with the family's down step, when there is one.
+ *
+ * Context: the caller still serializes access to the instance.
+ */
+void klpsv_put(struct klpsv_family *family, void *data)
+{
+	struct klpsv_hdr *hdr = klpsv_hdr_of(data), *old;
+	struct klpsv_index *index = READ_ONCE(family->index);
+	const struct klpsv_step *step;
+	unsigned long flags;
+
+	if (likely(!klpsv_hdr_is_twin(hdr))) {
+		WRITE_ONCE(hdr->gen, hdr->gen + 1);
+		return;
+	}
+	spin_lock_irqsave(&index->lock, flags);
+	old = klpsv_compat_shadow_get(hdr->obj, family->id | index->epoch);
+	if (is_linked(old) && klpsv_hdr_is_twin(hdr)) {
+		step = klpsv_find_step(family, klpsv_hdr_version(old));
+		if (step && step->down &&
+		    !klpsv_run_step(step->down, hdr->obj, data, old + 1)) {
+			WRITE_ONCE(old->gen, old->gen + 1);
+			hdr->gen = old->gen;
+		}
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
+ * klpsv_free() - free an object's instance, in every version it has
+ * @family: the family
+ * @obj: the object
+ *
+ * Runs the family's destructor (or, for an older version's instance, the
+ * step's release) outside every lock, then frees the memory.  The caller
+ * serializes access to @obj's instance.  Nothing happens if there is none.
+ *
+ * Context: process or caller context; the destructor decides.
+ */
+void klpsv_free(struct klpsv_family *family, void *obj)
+{
+	struct klpsv_index *index = READ_ONCE(family->index);
+	struct klpsv_hdr *found[2];
+	u32 epochs[2], e;
+	unsigned long flags;
+	int n = 0, i;
+
+	if (!index)
+		return;
+	spin_lock_irqsave(&index->lock, flags);
+	epochs[0] = index->epoch;
+	epochs[1] = index->next_epoch;
+	for (i = 0; i < 2; i++) {
+		struct klpsv_hdr *hdr;
+
+		e = epochs[i];
+		if (i == 1 && (e == epochs[0] ||
+			       index->state != KLPSV_INDEX_TRANSITION))
+			break;
+		hdr = klpsv_compat_shadow_get(obj, family->id | e);
+		if (!hdr)
+			continue;
+		if (hdr->flags & KLPSV_HDR_PENDING) {
+			klpsv_compat_shadow_free(obj, family->id | e);
+		} else if (is_linked(hdr)) {
+			klpsv_unlink(index, hdr, e);
+			epochs[n] = e;
+			found[n++] = hdr;
+		}
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+	for (i = 0; i < n; i++)
+		klpsv_drop(family, found[i], epochs[i]);
+}
+
+/**
+ * klpsv_walk() - call @fn for each object with an instance in @list
+ * @family: passed to @fn
+ * @index: the index owning @list
+ * @list: &index->instances or &index->next
+ * @fn: called without the lock held; takes it itself as needed
+ * @arg: passed to @fn
+ *
+ * The lock is held only to step a cursor along the list, one instance at
+ * a time, with cond_resched() every KLPSV_BATCH objects: no lock is held
+ * for a time that grows with the number of instances.  Instances added
+ * behind the cursor meanwhile are not visited; @fn may unlink any.
+ *
+ * Context: process context; takes the index lock.
+ * Return: 0, or the first error @fn returned (which stops the walk).
+ */
+int klpsv_walk(struct klpsv_family *family, struct klpsv_index *index,
+	       struct list_head *list, klpsv_walk_fn fn, void *arg)
+{
+	struct list_head cursor;
+	unsigned long flags, n = 0;
+	int err = 0;
+
+	spin_lock_irqsave(&index->lock, flags);
+	list_add(&cursor, list);
+	while (cursor.next != list) {
+		struct klpsv_hdr *hdr;
+		void *obj;
+
+		hdr = list_entry(cursor.next, struct klpsv_hdr, link);
+		obj = hdr->obj;
+		list_move(&cursor, &hdr->link);
+		spin_unlock_irqrestore(&index->lock, flags);
+
+		err = fn(family, index, obj, arg);
+		if (++n % KLPSV_BATCH == 0)
+			cond_resched();
+
+		spin_lock_irqsave(&index->lock, flags);
+		if (err)
+			break;
+	}
+	list_del(&cursor);
+	spin_unlock_irqrestore(&index->lock, flags);
+	return err;
+}

@@ -1,0 +1,848 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Handover between cumulative patches: the checks that refuse a patch
+ * before harm, and the four livepatch callbacks.
+ *
+ *   klpsv_enable_patch()  module init: static checks, a first check
+ *                          against the live data (for a clear message
+ *                          before the kernel's own state check), enable
+ *   klpsv_pre_patch()      the authoritative check, then the takeover of
+ *                          every family, all or nothing
+ *   klpsv_post_patch()     the transition completed: finish migrations,
+ *                          free what old versions no longer need
+ *   klpsv_post_unpatch()   a reverted transition restores the
+ *                          predecessor's data; a real disable frees all
+ *
+ * Every callback runs under the kernel's klp_mutex, so takeovers never run
+ * concurrently; the registry lock orders them against module init checks.
+ */
+#define pr_fmt(fmt) "klpsv: " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+/* The library is compiled into each livepatch module: one patch each. */
+static struct klpsv_patch *this_patch;
+
+/* struct klpsv_family.mode: what the running takeover did. */
+enum {
+	TAKE_NONE,
+	TAKE_NEW,		/* no live data: a new (or revived) family */
+	TAKE_SAME,		/* same version and layout: nothing to do */
+	TAKE_ADDITIVE,		/* migrated in place */
+	TAKE_BREAKING,		/* twins in a new epoch */
+	TAKE_RETIRE,		/* tombstone: free after the transition */
+};
+
+#define for_each_family(kp, f, i) \
+	for ((i) = 0; ((f) = (kp)->families[i]); (i)++)
+
+/**
+ * klpsv_this_patch() - the klpsv patch of this module
+ *
+ * Return: what klpsv_enable_patch() registered, or NULL.
+ */
+struct klpsv_patch *klpsv_this_patch(void)
+{
+	return this_patch;
+}
+
+static const char *pname(const struct klpsv_patch *kp)
+{
+	return klpsv_compat_patch_name(kp->patch);
+}
+
+static unsigned long id_ns(unsigned long id)
+{
+	return (id >> KLPSV_ID_NS_SHIFT) & ((1UL << KLPSV_ID_NS_BITS) - 1);
+}
+
+static int validate_family(struct klpsv_patch *kp, struct klpsv_family *f)
+{
+	const char *p = pname(kp);
+	unsigned int i, j;
+
+	if (!f->name || !f->name[0] || strlen(f->name) >= KLPSV_NAME_LEN)
+		return klpsv_refuse(NULL, NULL, "%s: a family needs a name of 1 to %d characters",
+				    p, KLPSV_NAME_LEN - 1);
+	if (f->id >> KLPSV_ID_MAGIC_SHIFT != KLPSV_ID_MAGIC ||
+	    (f->id & KLPSV_ID_EPOCH_MASK) || !id_ns(f->id))
+		return klpsv_refuse(NULL, NULL, "%s: family '%s': id %#lx is not a KLPSV_ID(ns, n) with ns >= 1",
+				    p, f->name, f->id);
+	if (!f->version || f->version > KLPSV_VERSION_MAX)
+		return klpsv_refuse(NULL, NULL, "%s: family '%s': version %u is outside 1..%u",
+				    p, f->name, f->version, KLPSV_VERSION_MAX);
+	if (!f->retired) {
+		if (!f->layout.size || !f->layout.nr_fields ||
+		    (f->type_size && f->layout.size != f->type_size))
+			return klpsv_refuse(NULL, NULL, "%s: family '%s': its layout describes %u bytes but its type has %zu: describe the type with KLPSV_LAYOUT()",
+					    p, f->name, f->layout.size,
+					    f->type_size);
+		for (i = 0; i < f->layout.nr_fields; i++) {
+			const struct klpsv_field *fl = &f->layout.fields[i];
+
+			if (fl->offset + fl->size > f->layout.size)
+				return klpsv_refuse(NULL, NULL, "%s: family '%s': member '%s' lies outside the struct",
+						    p, f->name, fl->name);
+		}
+	}
+	for (i = 0; i < f->nr_steps; i++) {
+		const struct klpsv_step *s = &f->steps[i];
+
+		if (!s->from || s->from >= f->version)
+			return klpsv_refuse(NULL, NULL, "%s: family '%s': a step from v%u cannot lead to v%u: steps come from older versions",
+					    p, f->name, s->from, f->version);
+		if (!f->retired && !s->up)
+			return klpsv_refuse(NULL, NULL, "%s: family '%s': the step from v%u has no .up function",
+					    p, f->name, s->from);
+		if (!s->layout.size || !s->layout.nr_fields)
+			return klpsv_refuse(NULL, NULL, "%s: family '%s': the step from v%u needs the .layout of v%u",
+					    p, f->name, s->from, s->from);
+		for (j = 0; j < i; j++) {
+			if (f->steps[j].from == s->from)
+				return klpsv_refuse(NULL, NULL, "%s: family '%s': two steps from v%u",
+						    p, f->name, s->from);
+		}
+	}
+	if (!f->retired)
+		f->fingerprint = klpsv_layout_fingerprint(&f->layout);
+	return 0;
+}
+
+/* Give the patch one klp_state per family, after its own states. */
+static int add_states(struct klpsv_patch *kp)
+{
+	struct klp_state *own = kp->patch->states, *states;
+	struct klpsv_family *f;
+	unsigned int n_own = 0, n, i, j;
+
+	for_each_family(kp, f, n)
+		;
+	while (own && own[n_own].id)
+		n_own++;
+	for (i = 0; i < n_own; i++) {
+		for_each_family(kp, f, j) {
+			if (own[i].id == f->id)
+				return klpsv_refuse(NULL, NULL, "%s: family '%s': its id %#lx is also one of the patch's own klp_states: use another KLPSV_ID()",
+						    pname(kp), f->name, f->id);
+		}
+	}
+	states = kcalloc(n_own + n + 1, sizeof(*states), GFP_KERNEL);
+	if (!states)
+		return -ENOMEM;
+	for (i = 0; i < n_own; i++)
+		states[i] = own[i];
+	for_each_family(kp, f, j)
+		klpsv_compat_set_state(&states[n_own + j], f->id, f->version);
+	kp->states = states;
+	klpsv_compat_set_states(kp->patch, states);
+	return 0;
+}
+
+static int validate_patch(struct klpsv_patch *kp)
+{
+	struct klpsv_family *f, *g;
+	unsigned int i, j;
+	int err;
+
+	if (!kp->patch || !kp->families || !kp->families[0]) {
+		pr_err("klpsv_enable_patch: the klpsv_patch needs .patch and at least one family\n");
+		return -EINVAL;
+	}
+	if (!klpsv_compat_is_replace(kp->patch))
+		return klpsv_refuse(NULL, NULL, "%s: not a cumulative patch: set .replace = true in its struct klp_patch, klpsv hands data on by atomic replace",
+				    pname(kp));
+	for_each_family(kp, f, i) {
+		err = validate_family(kp, f);
+		if (err)
+			return err;
+		for (j = 0; j < i; j++) {
+			g = kp->families[j];
+			if (g->id == f->id)
+				return klpsv_refuse(NULL, NULL, "%s: families '%s' and '%s' both use id %#lx: give each family its own KLPSV_ID()",
+						    pname(kp), g->name, f->name,
+						    f->id);
+		}
+	}
+	return 0;
+}
+
+static bool declares(const struct klpsv_patch *kp, unsigned long id)
+{
+	struct klpsv_family *f;
+	unsigned int i;
+
+	for_each_family(kp, f, i) {
+		if (f->id == id)
+			return true;
+	}
+	return false;
+}
+
+/* Can this patch take @f over from the live @index? */
+static int check_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
+			struct klpsv_family *f, struct klpsv_index *index)
+	__must_hold(&reg->lock)
+{
+	const char *p = pname(kp);
+	const struct klpsv_step *step;
+	u32 layout;
+	int err;
+
+	if (!index)
+		return 0;
+	err = klpsv_format_check(p, index->magic, KLPSV_INDEX_MAGIC,
+				 index->format, f->name);
+	if (err)
+		return err;
+	if (index->state == KLPSV_INDEX_TRANSITION)
+		return 0;	/* the kernel refuses: a transition is running */
+	if (index->state == KLPSV_INDEX_RETIRED) {
+		if (f->version <= index->version && !f->retired)
+			return klpsv_refuse(reg, index, "%s: family '%s' was retired at v%u by %s: reviving it needs a version above %u",
+					    p, f->name, index->version,
+					    index->owner, index->version);
+		return 0;
+	}
+	if (f->version < index->version)
+		return klpsv_refuse(reg, index, "%s: family '%s': refusing downgrade from live v%u (%s) to v%u: to undo v%u, ship a patch with version %u or more",
+				    p, f->name, index->version, index->owner,
+				    f->version, index->version,
+				    index->version + 1);
+	if (f->version == index->version) {
+		if (f->retired)
+			return klpsv_refuse(reg, index, "%s: family '%s': a tombstone needs a version above the live v%u",
+					    p, f->name, index->version);
+		if (f->fingerprint != index->layout)
+			return klpsv_refuse(reg, index, "%s: family '%s': v%u has layout %08x here but %08x live (%s): a changed layout needs a new version and a step from v%u",
+					    p, f->name, f->version,
+					    f->fingerprint, index->layout,
+					    index->owner, index->version);
+		return 0;
+	}
+	step = klpsv_find_step(f, index->version);
+	if (!step)
+		return klpsv_refuse(reg, index, "%s: family '%s': no step from live v%u (%s) to v%u: add a struct klpsv_step with .from = %u",
+				    p, f->name, index->version, index->owner,
+				    f->version, index->version);
+	layout = klpsv_layout_fingerprint(&step->layout);
+	if (layout != index->layout)
+		return klpsv_refuse(reg, index, "%s: family '%s': the step from v%u expects layout %08x but live v%u (%s) has %08x: describe the live v%u exactly",
+				    p, f->name, step->from, layout,
+				    index->version, index->owner, index->layout,
+				    index->version);
+	return 0;
+}
+
+static int check_live(struct klpsv_registry *reg, struct klpsv_patch *kp)
+	__must_hold(&reg->lock)
+{
+	struct klpsv_index *index;
+	struct klpsv_family *f;
+	unsigned int i;
+	int err;
+
+	for_each_family(kp, f, i) {
+		err = check_family(reg, kp, f, klpsv_index_find(reg, f->id));
+		if (err)
+			return err;
+	}
+	list_for_each_entry(index, &reg->families, node) {
+		if (!declares(kp, index->id))
+			return klpsv_refuse(reg, index, "%s: live family '%s' (v%u, %s) is not declared by this patch: declare it, or retire it with a tombstone (.retired = true)",
+					    pname(kp), index->name,
+					    index->version, index->owner);
+	}
+	return 0;
+}
+
+/* Eager in-place migration, one object (klpsv_walk_fn). */
+static int in_place_one(struct klpsv_family *f, struct klpsv_index *index,
+			void *obj, void *arg)
+{
+	const struct klpsv_step *step;
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+	unsigned int version;
+	int err = 0;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = klpsv_compat_shadow_get(obj, f->id | f->epoch);
+	if (!hdr || list_empty(&hdr->link))
+		goto out;
+	version = klpsv_hdr_version(hdr);
+	if (version >= f->version)
+		goto out;
+	step = klpsv_find_step(f, version);
+	err = step ? klpsv_run_step(step->up, obj, hdr + 1, hdr + 1) : -EINVAL;
+	if (!err) {
+		WRITE_ONCE(hdr->version, f->version);
+		index->migrations++;
+	}
+out:
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (err)
+		pr_err("%s: family '%s': migrating an instance from v%u to v%u failed (%d)\n",
+		       pname(this_patch), f->name, version, f->version, err);
+	return err;
+}
+
+/* Undo in_place_one(): the predecessor's bytes, its tail room zeroed. */
+static int in_place_revert_one(struct klpsv_family *f,
+			       struct klpsv_index *index, void *obj, void *arg)
+{
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = klpsv_compat_shadow_get(obj, f->id | f->epoch);
+	if (hdr && !list_empty(&hdr->link) &&
+	    klpsv_hdr_version(hdr) > index->prev_version) {
+		memset((char *)(hdr + 1) + index->size, 0,
+		       index->alloc_size - index->size);
+		WRITE_ONCE(hdr->version, index->prev_version);
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+	return 0;
+}
+
+/* Make or refresh the twin of one object (klpsv_walk_fn); @arg set
+ * means the allocation must not fail (after the transition).
+ */
+static int twin_one(struct klpsv_family *f, struct klpsv_index *index,
+		    void *obj, void *arg)
+{
+	gfp_t gfp = arg ? GFP_KERNEL | __GFP_NOFAIL : GFP_KERNEL;
+	struct klpsv_hdr *twin, *stale = NULL;
+	unsigned long flags;
+	bool created;
+	void *data;
+	int err;
+
+	twin = klpsv_shadow_new(obj, f->id | f->epoch, f->alloc_size,
+				f->version | KLPSV_HDR_TWIN, KLPSV_HDR_PENDING,
+				gfp, &created);
+	if (!twin)
+		return -ENOMEM;
+	spin_lock_irqsave(&index->lock, flags);
+	err = klpsv_twin_sync(f, index, obj, &data, &stale);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (stale)
+		klpsv_drop(f, stale, f->epoch);
+	if (err == -ENOENT)
+		return 0;	/* old code freed the object meanwhile */
+	if (err)
+		pr_err("%s: family '%s': a step to v%u failed (%d)\n",
+		       pname(this_patch), f->name, f->version, err);
+	return err;
+}
+
+/* After the transition: the twin takes over, the older instance goes. */
+static int twin_finish_one(struct klpsv_family *f, struct klpsv_index *index,
+			   void *obj, void *arg)
+{
+	struct klpsv_hdr *twin, *old;
+	unsigned long flags;
+	bool lost = false;
+
+	twin_one(f, index, obj, (void *)1);
+	spin_lock_irqsave(&index->lock, flags);
+	old = klpsv_compat_shadow_get(obj, f->id | index->epoch);
+	if (!old || list_empty(&old->link)) {
+		spin_unlock_irqrestore(&index->lock, flags);
+		return 0;
+	}
+	twin = klpsv_compat_shadow_get(obj, f->id | f->epoch);
+	if (twin && !list_empty(&twin->link)) {
+		WRITE_ONCE(twin->version, f->version);
+	} else {
+		lost = true;
+		index->lost++;
+	}
+	klpsv_unlink(index, old, index->epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (lost)
+		pr_err("%s: family '%s': an instance could not be migrated from v%u after the transition and is freed\n",
+		       pname(this_patch), f->name, klpsv_hdr_version(old));
+	klpsv_drop(f, old, index->epoch);
+	return 0;
+}
+
+/* Free one object's instance in the epoch *@arg (klpsv_walk_fn). */
+static int free_one(struct klpsv_family *f, struct klpsv_index *index,
+		    void *obj, void *arg)
+{
+	u32 epoch = *(u32 *)arg;
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = klpsv_compat_shadow_get(obj, f->id | epoch);
+	if (hdr && !list_empty(&hdr->link))
+		klpsv_unlink(index, hdr, epoch);
+	else
+		hdr = NULL;
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (hdr)
+		klpsv_drop(f, hdr, epoch);
+	return 0;
+}
+
+/* After the transition, a twin still marked as one lost its older
+ * instance to old code during the transition: the object is gone.
+ */
+static int free_stale_one(struct klpsv_family *f, struct klpsv_index *index,
+			  void *obj, void *arg)
+{
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = klpsv_compat_shadow_get(obj, f->id | f->epoch);
+	if (hdr && !list_empty(&hdr->link) && klpsv_hdr_is_twin(hdr))
+		klpsv_unlink(index, hdr, f->epoch);
+	else
+		hdr = NULL;
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (hdr)
+		klpsv_drop(f, hdr, f->epoch);
+	return 0;
+}
+
+/* Revert of a breaking change: objects only new code saw go back with
+ * the down step, if there is one; every twin is freed.
+ */
+static int twin_revert_one(struct klpsv_family *f, struct klpsv_index *index,
+			   void *obj, void *arg)
+{
+	const struct klpsv_step *step = klpsv_find_step(f, index->prev_version);
+	struct klpsv_hdr *twin, *old = NULL;
+	unsigned long flags;
+	bool created = false;
+
+	if (step && step->down)
+		old = klpsv_shadow_new(obj, f->id | index->epoch,
+				       index->alloc_size, index->prev_version,
+				       KLPSV_HDR_PENDING,
+				       GFP_KERNEL | __GFP_NOFAIL, &created);
+	spin_lock_irqsave(&index->lock, flags);
+	twin = klpsv_compat_shadow_get(obj, f->id | f->epoch);
+	if (!twin || list_empty(&twin->link)) {
+		twin = NULL;
+	} else {
+		if (created && !klpsv_hdr_is_twin(twin) &&
+		    !klpsv_run_step(step->down, obj, twin + 1, old + 1)) {
+			old->flags &= ~KLPSV_HDR_PENDING;
+			old->gen = index->gen_seed++;
+			klpsv_link(index, old, index->epoch);
+			created = false;
+		}
+		klpsv_unlink(index, twin, f->epoch);
+	}
+	if (created)
+		klpsv_compat_shadow_free(obj, f->id | index->epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (twin)
+		klpsv_drop(f, twin, f->epoch);
+	return 0;
+}
+
+static void set_state(struct klpsv_index *index, unsigned int state)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	WRITE_ONCE(index->state, state);
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/* Free every instance; return how many were freed. */
+static u64 free_all(struct klpsv_family *f, struct klpsv_index *index)
+{
+	u32 epoch = index->epoch, next = index->next_epoch;
+	u64 before = index->count + index->next_count;
+
+	klpsv_walk(f, index, &index->instances, free_one, &epoch);
+	klpsv_walk(f, index, &index->next, free_one, &next);
+	return before - (index->count + index->next_count);
+}
+
+/* Undo the takeover of one family, before or after a failure. */
+static void revert_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
+			  struct klpsv_family *f)
+{
+	struct klpsv_index *index = f->index;
+
+	switch (f->mode) {
+	case TAKE_NEW:
+		free_all(f, index);
+		if (index->prev_version) {
+			index->version = index->prev_version;
+			set_state(index, KLPSV_INDEX_RETIRED);
+		} else {
+			klpsv_index_destroy(index);
+		}
+		break;
+	case TAKE_ADDITIVE:
+		klpsv_walk(f, index, &index->instances, in_place_revert_one,
+			   NULL);
+		set_state(index, KLPSV_INDEX_LIVE);
+		break;
+	case TAKE_BREAKING:
+		klpsv_walk(f, index, &index->next, twin_revert_one, NULL);
+		set_state(index, KLPSV_INDEX_LIVE);
+		index->next_epoch = index->epoch;
+		break;
+	case TAKE_RETIRE:
+		if (index)
+			set_state(index, KLPSV_INDEX_LIVE);
+		break;
+	}
+	f->mode = TAKE_NONE;
+	f->index = NULL;
+}
+
+static u32 alloc_size_for(const struct klpsv_family *f)
+{
+	return ALIGN(f->layout.size + f->reserve, sizeof(u64));
+}
+
+static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
+		    struct klpsv_family *f)
+	__must_hold(&reg->lock)
+{
+	struct klpsv_index *index = klpsv_index_find(reg, f->id);
+	const struct klpsv_step *step;
+	bool additive;
+	int err;
+
+	f->index = index;
+	if (f->retired) {
+		f->mode = TAKE_RETIRE;
+		if (index && index->state == KLPSV_INDEX_LIVE) {
+			index->prev_version = index->version;
+			index->next_version = f->version;
+			set_state(index, KLPSV_INDEX_TRANSITION);
+		}
+		return 0;
+	}
+	if (!index || index->state == KLPSV_INDEX_RETIRED) {
+		f->epoch = 0;
+		f->alloc_size = alloc_size_for(f);
+		f->mode = TAKE_NEW;
+		if (!index) {
+			index = klpsv_index_create(reg, f, pname(kp));
+			if (!index)
+				return -ENOMEM;
+			index->prev_version = 0;
+		} else {
+			index->prev_version = index->version;
+			index->version = f->version;
+			index->layout = f->fingerprint;
+			index->epoch = index->next_epoch = f->epoch;
+			index->size = f->layout.size;
+			index->alloc_size = f->alloc_size;
+			set_state(index, KLPSV_INDEX_LIVE);
+		}
+		f->index = index;
+		return 0;
+	}
+	if (f->version == index->version) {
+		f->epoch = index->epoch;
+		f->alloc_size = index->alloc_size;
+		f->mode = TAKE_SAME;
+		return 0;
+	}
+
+	step = klpsv_find_step(f, index->version);
+	additive = klpsv_layout_is_prefix(&step->layout, &f->layout) &&
+		   f->layout.size <= index->alloc_size;
+	index->prev_version = index->version;
+	index->next_version = f->version;
+	index->next_layout = f->fingerprint;
+	index->next_size = f->layout.size;
+	if (additive) {
+		f->epoch = index->epoch;
+		f->alloc_size = index->alloc_size;
+		f->mode = TAKE_ADDITIVE;
+	} else {
+		f->epoch = (index->epoch + 1) & KLPSV_ID_EPOCH_MASK;
+		f->alloc_size = alloc_size_for(f);
+		f->mode = TAKE_BREAKING;
+	}
+	index->next_epoch = f->epoch;
+	index->next_alloc_size = f->alloc_size;
+	set_state(index, KLPSV_INDEX_TRANSITION);
+
+	pr_info("%s: family '%s': taking over %llu instances, v%u -> v%u (%s)\n",
+		pname(kp), f->name, index->count, index->version, f->version,
+		additive ? "in place" : "new layout");
+	err = klpsv_walk(f, index, &index->instances,
+			 additive ? in_place_one : twin_one, NULL);
+	if (err)
+		revert_family(reg, kp, f);
+	return err;
+}
+
+static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f)
+{
+	struct klpsv_index *index = f->index;
+
+	switch (f->mode) {
+	case TAKE_ADDITIVE:
+		klpsv_walk(f, index, &index->instances, in_place_one, NULL);
+		break;
+	case TAKE_BREAKING:
+		klpsv_walk(f, index, &index->instances, twin_finish_one, NULL);
+		klpsv_walk(f, index, &index->next, free_stale_one, NULL);
+		break;
+	case TAKE_RETIRE:
+		if (index && index->state != KLPSV_INDEX_RETIRED) {
+			free_all(f, index);
+			index->version = f->version;
+			set_state(index, KLPSV_INDEX_RETIRED);
+			pr_info("%s: family '%s' retired at v%u\n", pname(kp),
+				f->name, f->version);
+		}
+		f->mode = TAKE_NONE;
+		return;
+	case TAKE_NONE:
+		return;
+	}
+	if (index->state == KLPSV_INDEX_TRANSITION) {
+		unsigned long flags;
+
+		spin_lock_irqsave(&index->lock, flags);
+		if (index->epoch != index->next_epoch) {
+			list_splice_init(&index->next, &index->instances);
+			index->count += index->next_count;
+			index->next_count = 0;
+		}
+		index->version = index->next_version;
+		index->layout = index->next_layout;
+		index->epoch = index->next_epoch;
+		index->size = index->next_size;
+		index->alloc_size = index->next_alloc_size;
+		index->state = KLPSV_INDEX_LIVE;
+		spin_unlock_irqrestore(&index->lock, flags);
+	}
+	strscpy(index->owner, pname(kp), sizeof(index->owner));
+	pr_info("%s: family '%s' is at v%u: %llu instances, %llu bytes\n",
+		pname(kp), f->name, index->version, index->count,
+		index->bytes);
+	f->mode = TAKE_NONE;
+}
+
+/**
+ * klpsv_enable_patch() - check a patch's families and enable it
+ * @kp: the patch's klpsv description
+ *
+ * Call from the livepatch module's init function instead of
+ * klp_enable_patch().  Checks every family declaration and, against the
+ * live data of the patch being replaced, everything the takeover will
+ * need, so that a refused patch is refused before the kernel's own state
+ * check, with one log line that names the family, the versions and what
+ * to do.  Then declares one klp_state per family and enables the patch.
+ *
+ * Context: process context (module init).
+ * Return: 0, or a negative errno (the module must then fail to load).
+ */
+int klpsv_enable_patch(struct klpsv_patch *kp)
+{
+	struct klpsv_registry *reg;
+	int err;
+
+	if (this_patch) {
+		pr_err("%s: klpsv_enable_patch() called twice\n", pname(kp));
+		return -EBUSY;
+	}
+	err = validate_patch(kp);
+	if (err)
+		return err;
+	reg = klpsv_registry_get();
+	if (!reg)
+		return -ENOMEM;
+	err = klpsv_format_check(pname(kp), reg->magic, KLPSV_REGISTRY_MAGIC,
+				 reg->format, "registry");
+	if (err)
+		return err;
+	mutex_lock(&reg->lock);
+	err = check_live(reg, kp);
+	mutex_unlock(&reg->lock);
+	if (err)
+		return err;
+	err = add_states(kp);
+	if (err)
+		return err;
+
+	this_patch = kp;
+	klpsv_debugfs_init(kp);
+	err = klpsv_compat_enable_patch(kp->patch);
+	if (err)
+		klpsv_patch_exit(kp);
+	return err;
+}
+
+/**
+ * klpsv_patch_exit() - forget the patch at module exit
+ * @kp: the patch's klpsv description
+ *
+ * Call from the livepatch module's exit function.  Frees no shadow data:
+ * a replaced patch's data belongs to its successor, and a disabled
+ * patch's data was freed by klpsv_post_unpatch().
+ *
+ * Context: process context (module exit).
+ */
+void klpsv_patch_exit(struct klpsv_patch *kp)
+{
+	klpsv_debugfs_exit();
+	klpsv_compat_set_states(kp->patch, NULL);
+	kfree(kp->states);
+	kp->states = NULL;
+	this_patch = NULL;
+}
+
+/**
+ * klpsv_pre_patch() - take over every family, all or nothing
+ * @obj: the klp_object whose callback this is (unused)
+ *
+ * Re-checks the live data under the registry lock (a patch loaded since
+ * klpsv_enable_patch() may have changed it), then takes each family over:
+ * an additive change migrates in place, a breaking change makes twins in
+ * a new epoch while the old instances stay for old code.  A failure
+ * undoes the families already taken over and refuses the patch; the live
+ * patch keeps its data as it was.
+ *
+ * Context: livepatch pre_patch callback (process context, klp_mutex).
+ * Return: 0, or a negative errno, which makes the kernel refuse the patch.
+ */
+int klpsv_pre_patch(struct klp_object *obj)
+{
+	struct klpsv_patch *kp = this_patch;
+	struct klpsv_registry *reg;
+	struct klpsv_family *f;
+	unsigned int i;
+	int err;
+
+	if (!kp)
+		return -EINVAL;
+	reg = klpsv_registry_get();
+	if (!reg)
+		return -ENOMEM;
+	mutex_lock(&reg->lock);
+	err = check_live(reg, kp);
+	for (i = 0; !err && (f = kp->families[i]); i++) {
+		err = takeover(reg, kp, f);
+		if (err) {
+			klpsv_refuse(reg, NULL, "%s: taking over family '%s' failed (%d): the patch is refused, the live data is as it was",
+				     pname(kp), f->name, err);
+			while (i--)
+				revert_family(reg, kp, kp->families[i]);
+		}
+	}
+	if (!err) {
+		kp->took_over = true;
+		kp->finished = false;
+	}
+	mutex_unlock(&reg->lock);
+	return err;
+}
+
+/**
+ * klpsv_post_patch() - finish the takeover once no old code runs
+ * @obj: the klp_object whose callback this is (unused)
+ *
+ * Migrates what old code created during the transition, frees the older
+ * instances of breaking changes and retired families, and makes this
+ * patch's versions the live ones.  Idempotent.
+ *
+ * Context: livepatch post_patch callback (process context, klp_mutex).
+ */
+void klpsv_post_patch(struct klp_object *obj)
+{
+	struct klpsv_patch *kp = this_patch;
+	struct klpsv_registry *reg;
+	struct klpsv_family *f;
+	unsigned int i;
+
+	if (!kp || !kp->took_over)
+		return;
+	reg = klpsv_registry_get();
+	if (WARN_ON_ONCE(!reg))
+		return;
+	mutex_lock(&reg->lock);
+	for_each_family(kp, f, i)
+		finish_family(kp, f);
+	kp->finished = true;
+	mutex_unlock(&reg->lock);
+}
+
+/**
+ * klpsv_pre_unpatch() - the patch is about to be disabled
+ * @obj: the klp_object whose callback this is (unused)
+ *
+ * Nothing to do yet: patched code runs until the transition completes,
+ * and the data is freed in klpsv_post_unpatch().  Call it anyway, so a
+ * later klpsv can act here.
+ *
+ * Context: livepatch pre_unpatch callback (process context, klp_mutex).
+ */
+void klpsv_pre_unpatch(struct klp_object *obj)
+{
+}
+
+/**
+ * klpsv_post_unpatch() - revert a takeover, or free everything
+ * @obj: the klp_object whose callback this is (unused)
+ *
+ * Before post_patch ran, this is a reverted (or failed) enable: the
+ * predecessor stays live, so its data is restored as it was (twins and
+ * new families are freed; an in-place migration is undone).  After it,
+ * this is a real disable, as nothing replaces a patch that is disabled:
+ * every instance of every family is freed, its destructor run once, and
+ * anything left is reported as a leak.
+ *
+ * Context: livepatch post_unpatch callback (process context, klp_mutex).
+ */
+void klpsv_post_unpatch(struct klp_object *obj)
+{
+	struct klpsv_patch *kp = this_patch;
+	struct klpsv_registry *reg;
+	struct klpsv_family *f;
+	unsigned int i;
+	u64 freed;
+
+	if (!kp || !kp->took_over)
+		return;
+	reg = klpsv_registry_get();
+	if (WARN_ON_ONCE(!reg))
+		return;
+	mutex_lock(&reg->lock);
+	for_each_family(kp, f, i) {
+		struct klpsv_index *index = f->index;
+
+		if (!kp->finished) {
+			revert_family(reg, kp, f);
+			continue;
+		}
+		if (!index)
+			continue;
+		freed = free_all(f, index);
+		if (index->count + index->next_count)
+			pr_err("%s: family '%s': %llu instances leaked at release\n",
+			       pname(kp), f->name,
+			       index->count + index->next_count);
+		else if (index->state != KLPSV_INDEX_RETIRED)
+			pr_info("%s: family '%s' released: %llu instances freed\n",
+				pname(kp), f->name, freed);
+		klpsv_index_destroy(index);
+		f->index = NULL;
+	}
+	if (!kp->finished)
+		pr_info("%s: transition reverted, live data restored\n",
+			pname(kp));
+	kp->took_over = false;
+	mutex_unlock(&reg->lock);
+}

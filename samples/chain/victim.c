@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Chain victim: sessions driven through /proc/klpsv_chain.
+ *
+ *	echo "touch 3 100 alice" > /proc/klpsv_chain	# 100 bytes on session 3
+ *	echo "close 3" > /proc/klpsv_chain		# close session 3
+ *	echo "open 3" > /proc/klpsv_chain		# open it again
+ *	echo "park 3000" > /proc/klpsv_chain		# sleep 3 s in chain_park()
+ *	cat /proc/klpsv_chain				# one line per open session
+ *
+ * The bug the livepatches fix: traffic is never accounted for, and the
+ * victim has no room in struct chain_session to do it, so the patches keep
+ * their counters in shadow data.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "chain.h"
+
+static struct chain_session sessions[CHAIN_SESSIONS];
+static DEFINE_MUTEX(sessions_lock);	/* serializes every session access */
+
+/*
+ * The patched functions are global, not inlined, and have side effects, so
+ * the compiler keeps every call for the livepatch to redirect.
+ */
+noinline void chain_touch(struct chain_session *s, unsigned int bytes,
+			  const char *who)
+{
+	WRITE_ONCE(s->last_bytes, bytes);
+}
+
+noinline void chain_report(struct seq_file *m, struct chain_session *s)
+{
+	seq_printf(m, "session %u: no accounting\n", s->id);
+}
+
+noinline void chain_close(struct chain_session *s)
+{
+	WRITE_ONCE(s->last_bytes, 0);
+}
+
+noinline void chain_park(unsigned int ms)
+{
+	chain_park_body(ms);
+}
+
+static int chain_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	mutex_lock(&sessions_lock);
+	for (i = 0; i < CHAIN_SESSIONS; i++) {
+		if (sessions[i].open)
+			chain_report(m, &sessions[i]);
+	}
+	mutex_unlock(&sessions_lock);
+	return 0;
+}
+
+static int chain_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, chain_show, NULL);
+}
+
+static ssize_t chain_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	char buf[64], cmd[8], who[16] = "";
+	unsigned int id, bytes = 0;
+	struct chain_session *s;
+	int n;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	n = sscanf(buf, "%7s %u %u %15s", cmd, &id, &bytes, who);
+	if (n < 2)
+		return -EINVAL;
+	if (!strcmp(cmd, "park")) {
+		chain_park(id);	/* a duration here, outside the lock */
+		return len;
+	}
+	if (id < 1 || id > CHAIN_SESSIONS)
+		return -EINVAL;
+	s = &sessions[id - 1];
+
+	mutex_lock(&sessions_lock);
+	if (!strcmp(cmd, "touch") && n >= 3 && s->open) {
+		chain_touch(s, bytes, n == 4 ? who : "-");
+	} else if (!strcmp(cmd, "close") && s->open) {
+		chain_close(s);
+		s->open = false;
+	} else if (!strcmp(cmd, "open") && !s->open) {
+		s->open = true;
+	} else {
+		len = -EINVAL;
+	}
+	mutex_unlock(&sessions_lock);
+	return len;
+}
+
+static const struct proc_ops chain_proc_ops = {
+	.proc_open = chain_open,
+	.proc_read = seq_read,
+	.proc_write = chain_write,
+	.proc_lseek = seq_lseek,
+	.proc_release = single_release,
+};
+
+static int __init chain_victim_init(void)
+{
+	int i;
+
+	for (i = 0; i < CHAIN_SESSIONS; i++) {
+		sessions[i].id = i + 1;
+		sessions[i].open = true;
+	}
+	if (!proc_create("klpsv_chain", 0644, NULL, &chain_proc_ops))
+		return -ENOMEM;
+	return 0;
+}
+
+static void __exit chain_victim_exit(void)
+{
+	remove_proc_entry("klpsv_chain", NULL);
+}
+
+module_init(chain_victim_init);
+module_exit(chain_victim_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("klpsv chain sample: the module being patched");
