@@ -18,7 +18,7 @@ KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h include/*/*.h lib/*.[ch]) \
 KCFLAGS_EXTRA := $(if $(filter 1,$(WERROR)),-Werror)
 
 .PHONY: all modules all-kernels setup check unit vmtest vmtest-all \
-	vmtest-selftest demo clean help need-kernels
+	vmtest-selftest demo coccicheck cocci-test clean help need-kernels
 
 all: modules
 
@@ -32,6 +32,8 @@ help:
 	@echo "make vmtest-all      the same on every kernel"
 	@echo "make vmtest-selftest show the VM harness fails when it should"
 	@echo "make demo [KVER=]    boot a VM and show the smoke livepatch at work"
+	@echo "make coccicheck [M=<dir>] [MODE=patch]  review checks (Coccinelle)"
+	@echo "make cocci-test      the review checks against their fixtures"
 
 setup:
 	@bash scripts/setup.sh
@@ -69,8 +71,16 @@ vmtest-selftest: modules
 demo: modules
 	@tests/vm/run.sh --demo $(KVER) $(CURDIR)/$(BUILD)
 
+coccicheck:
+	scripts/coccicheck $(if $(MODE),--mode $(MODE)) $(M)
+
+cocci-test:
+	tests/cocci/run.sh
+
 check: need-kernels
 	$(MAKE) unit
+	$(MAKE) cocci-test
+	$(MAKE) coccicheck
 	$(MAKE) all-kernels WERROR=1
 	$(MAKE) vmtest-selftest
 	$(MAKE) vmtest-all

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/// A livepatch that uses shadow variables (klp_shadow_* or klpsv_*) must be
+/// cumulative: its struct klp_patch needs ".replace = true".  A patch that
+/// stacks on top of another instead of replacing it can be disabled and
+/// unloaded in any order, and nothing hands its shadow variables over:
+/// the next patch finds them freed, or never knows they exist (leaks on
+/// reload, duplicate-variable warnings).  klpsv refuses non-replace patches
+/// at enable time; this check catches them at review time.
+///
+/// Reported: a struct klp_patch initializer that has no ".replace" field,
+/// or ".replace = false" / ".replace = 0", in a file that uses klp_shadow_*
+/// or any klpsv_ identifier, unless the code sets "patch.replace = true;"
+/// unconditionally (a value chosen by a module parameter does not count).  The patch mode adds ".replace = true,"
+/// (replacing an explicit false).
+//
+// Confidence: High
+// Copyright: klpsv developers
+// Options: --no-includes --include-headers
+// Keywords: livepatch, klp_patch, replace, cumulative, shadow variables
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+
+# (file, patch variable) pairs that get ".replace = true" at run time
+replace_at_runtime = set()
+
+// The file uses shadow variables, raw or through klpsv.
+@uses_id@
+identifier f =~ "^(klp_shadow_|klpsv_|KLPSV_)";
+@@
+
+f
+
+@uses_type@
+type T =~ "klpsv_";
+@@
+
+T
+
+// Initializers that set .replace to something other than false/0.
+@replace_set@
+identifier p;
+expression E : script:python () { E.strip() not in ("false", "0") };
+position pos;
+@@
+
+struct klp_patch p@pos = { ..., .replace = E, ... };
+
+// "patch.replace = true;" in code (before klp_enable_patch()) is fine too,
+// but not under a condition ("if (replace) patch.replace = true;", with a
+// module parameter that defaults to false), nor a value that is not
+// literally true ("patch.replace = replace;").
+@runtime_cond@
+identifier p;
+expression C;
+statement S;
+position pos;
+symbol true;
+@@
+
+(
+if (C) p@pos.replace = \(true\|1\);
+|
+if (C) p@pos.replace = \(true\|1\); else S
+|
+if (C) S else p@pos.replace = \(true\|1\);
+|
+if (C) { ... p@pos.replace = \(true\|1\); ... }
+|
+if (C) { ... p@pos.replace = \(true\|1\); ... } else S
+|
+if (C) S else { ... p@pos.replace = \(true\|1\); ... }
+)
+
+@runtime@
+identifier p;
+position pos != runtime_cond.pos;
+symbol true;
+@@
+
+p@pos.replace = \(true\|1\)
+
+@script:python@
+p << runtime.p;
+pos << runtime.pos;
+@@
+
+replace_at_runtime.add((pos[0].file, p))
+
+@r depends on uses_id || uses_type@
+identifier p;
+position pos != replace_set.pos;
+@@
+
+struct klp_patch p@pos = { ... };
+
+@script:python@
+p << r.p;
+pos << r.pos;
+@@
+
+if (pos[0].file, p) in replace_at_runtime:
+	cocci.include_match(False)
+
+@depends on patch@
+identifier r.p;
+position r.pos;
+initializer list IL;
+symbol true, false;
+@@
+
+(
+struct klp_patch p@pos = {
+  ...,
+- .replace = \(false\|0\),
++ .replace = true,
+  ...
+};
+|
+struct klp_patch p@pos = {
+  IL,
++ .replace = true,
+};
+)
+
+@depends on context@
+identifier r.p;
+position r.pos;
+@@
+
+* struct klp_patch p@pos = { ... };
+
+@script:python depends on org@
+p << r.p;
+pos << r.pos;
+@@
+
+coccilib.org.print_todo(pos[0], "struct klp_patch %s lacks .replace = true in a file that uses shadow variables: make the patch cumulative (.replace = true)" % p)
+
+@script:python depends on report@
+p << r.p;
+pos << r.pos;
+@@
+
+coccilib.report.print_report(pos[0], "WARNING: struct klp_patch %s has no .replace = true but this file uses shadow variables: a stacked patch cannot hand them over to the next one; add .replace = true and carry every earlier fix (cumulative patch)" % p)
