@@ -23,6 +23,9 @@ struct chain_session {
 
 #define CHAIN_SESSIONS	8
 
+/* Exported only so tests can probe the shadow data attached to them. */
+extern struct chain_session chain_sessions[CHAIN_SESSIONS];
+
 /* Traffic on a session: the victim forgets to account for it (the bug). */
 void chain_touch(struct chain_session *s, unsigned int bytes, const char *who);
 /* One line of /proc/klpsv_chain for an open session. */
@@ -39,6 +42,7 @@ void chain_park(unsigned int ms);
 static inline void chain_park_body(unsigned int ms)
 {
 	msleep_interruptible(ms);
+	barrier();	/* no tail call: the caller stays on the stack */
 }
 
 /* Namespace of the chain sample's klpsv ids. */

@@ -22,7 +22,8 @@
 
 #include "chain.h"
 
-static struct chain_session sessions[CHAIN_SESSIONS];
+struct chain_session chain_sessions[CHAIN_SESSIONS];
+EXPORT_SYMBOL_GPL(chain_sessions);
 static DEFINE_MUTEX(sessions_lock);	/* serializes every session access */
 
 /*
@@ -56,8 +57,8 @@ static int chain_show(struct seq_file *m, void *v)
 
 	mutex_lock(&sessions_lock);
 	for (i = 0; i < CHAIN_SESSIONS; i++) {
-		if (sessions[i].open)
-			chain_report(m, &sessions[i]);
+		if (chain_sessions[i].open)
+			chain_report(m, &chain_sessions[i]);
 	}
 	mutex_unlock(&sessions_lock);
 	return 0;
@@ -90,7 +91,7 @@ static ssize_t chain_write(struct file *file, const char __user *ubuf,
 	}
 	if (id < 1 || id > CHAIN_SESSIONS)
 		return -EINVAL;
-	s = &sessions[id - 1];
+	s = &chain_sessions[id - 1];
 
 	mutex_lock(&sessions_lock);
 	if (!strcmp(cmd, "touch") && n >= 3 && s->open) {
@@ -120,8 +121,8 @@ static int __init chain_victim_init(void)
 	int i;
 
 	for (i = 0; i < CHAIN_SESSIONS; i++) {
-		sessions[i].id = i + 1;
-		sessions[i].open = true;
+		chain_sessions[i].id = i + 1;
+		chain_sessions[i].open = true;
 	}
 	if (!proc_create("klpsv_chain", 0644, NULL, &chain_proc_ops))
 		return -ENOMEM;

@@ -60,3 +60,25 @@ klpsv: $1: $3
 klpsv: $1: $3
 insmod: ERROR: could not insert module $1.ko"
 }
+
+# shadow_count: shadow variables the kernel's own table holds for the
+# chain families on the victim's sessions (tests/modules/probe.c).
+shadow_count() {
+	insmod $MODDIR/klpsv_probe.ko || die "cannot load the probe"
+	rmmod klpsv_probe
+	dmesg | sed -n 's/.*klpsv_probe: \([0-9]*\) shadow variables.*/\1/p' | tail -n1
+}
+
+# indexed PATCH: instances of every family, as klpsv counts them.
+indexed() {
+	sed -n 's/^family=.* instances=\([0-9]*\) .*/\1/p' \
+		"$KLPSV_DEBUGFS/$1/families" | awk '{ n += $1 } END { print n + 0 }'
+}
+
+# expect_no_leak PATCH: klpsv's count matches the kernel's table.
+expect_no_leak() {
+	k=$(shadow_count)
+	i=$(indexed "$1")
+	[ "$k" = "$i" ] || die "the kernel holds $k shadow variables, klpsv indexes $i"
+	log "shadow variables: $k in the kernel, $i indexed by klpsv"
+}

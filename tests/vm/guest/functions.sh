@@ -113,7 +113,8 @@ log_since_start() {
 		awk '/^klpsv-test: /{buf=""; next} {buf = buf $0 "\n"} END{printf "%s", buf}' |
 		grep -e '^% ' -e '^livepatch: ' -e '^klpsv' -e '^insmod: ' |
 		grep -v -e 'taints kernel' -e 'tainting kernel' \
-			-e 'klp_try_switch_task: ' -e 'signaling remaining tasks'
+			-e 'klp_try_switch_task: ' -e 'signaling remaining tasks' \
+			-e 'klpsv_probe: '
 }
 
 # check_result EXPECTED: the transcript since start_test must match.
