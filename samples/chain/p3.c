@@ -43,12 +43,29 @@ static int stats_v3_to_v2(void *obj, const void *from, void *to)
 	return 0;
 }
 
+/* Runs exactly once per instance: on close, or at the final disable. */
+static void stats_v3_dtor(void *obj, void *data)
+{
+	struct chain_session *s = obj;
+
+	pr_info("session %u: stats freed\n", s->id);
+}
+
+/* Retiring tag: each v1 instance is released once, after the transition. */
+static void tag_v1_release(void *obj, void *data)
+{
+	struct chain_session *s = obj;
+
+	pr_info("session %u: tag released\n", s->id);
+}
+
 KLPSV_FAMILY(stats, struct stats_v3,
 	.name = "stats",
 	.id = STATS_ID,
 	.version = 3,
 	.layout = STATS_V3_LAYOUT,
 	.reserve = STATS_RESERVE,
+	.dtor = stats_v3_dtor,
 	KLPSV_STEPS({ .from = 1, .layout = STATS_V1_LAYOUT,
 		      .up = stats_v1_to_v3 },
 		    { .from = 2, .layout = STATS_V2_LAYOUT,
@@ -61,7 +78,8 @@ static struct klpsv_family tag_tombstone = {
 	.id = TAG_ID,
 	.version = 2,
 	.retired = true,
-	KLPSV_STEPS({ .from = 1, .layout = TAG_V1_LAYOUT }),
+	KLPSV_STEPS({ .from = 1, .layout = TAG_V1_LAYOUT,
+		      .release = tag_v1_release }),
 };
 
 static void p3_touch(struct chain_session *s, unsigned int bytes,

@@ -23,6 +23,7 @@ session 7: touches=0 [p1]
 session 8: touches=0 [p1]"
 expect_field $P1 stats instances 2
 expect_field $P1 stats version 1
+expect_no_leak $P1
 
 # p2: stats v1 -> v2 in place, new family tag.
 load_lp $P2
@@ -43,6 +44,7 @@ session 7: touches=0 bytes=0 who=- [p2]
 session 8: touches=0 bytes=0 who=- [p2]"
 expect_field $P2 stats instances 3
 expect_field $P2 tag instances 2
+expect_no_leak $P2
 
 # p3: stats v2 -> v3 in a new layout (epoch 1), tag retired.
 load_lp $P3
@@ -52,6 +54,7 @@ expect_field $P3 stats epoch 1
 expect_field $P3 stats instances 3
 expect_field $P3 tag state retired
 expect_field $P3 tag instances 0
+expect_no_leak $P3
 chain touch 1 1 frank
 chain close 2
 expect_chain "session 1: touches=4 bytes=31 [p3]
@@ -73,7 +76,8 @@ expect_field $P3 stats instances 2
 disable_lp $P3
 left=$(grep '^family=' $KLPSV_DEBUGFS/$P3/families)
 [ -z "$left" ] || die "families left after the final disable: $left"
-log "no family left after the final disable"
+[ "$(shadow_count)" = 0 ] || die "$(shadow_count) shadow variables left after the final disable"
+log "no family and no shadow variable left after the final disable"
 unload_mod $P3
 unload_mod $V
 
@@ -102,9 +106,12 @@ klpsv: $P3: family 'stats': taking over 3 instances, v2 -> v3 (new layout)
 livepatch: '$P3': starting patching transition
 livepatch: '$P3': completing patching transition
 klpsv: $P3: family 'stats' is at v3: 3 instances, 168 bytes
+$P3: session 3: tag released
+$P3: session 1: tag released
 klpsv: $P3: family 'tag' retired at v2
 livepatch: '$P3': patching complete
 % rmmod $P2
+$P3: session 2: stats freed
 % insmod $P1.ko 
 klpsv: $P1: family 'stats': refusing downgrade from live v3 ($P3) to v1: to undo v3, ship a patch with version 4 or more
 klpsv: $P1: family 'stats': refusing downgrade from live v3 ($P3) to v1: to undo v3, ship a patch with version 4 or more
@@ -113,6 +120,8 @@ insmod: ERROR: could not insert module $P1.ko
 livepatch: '$P3': initializing unpatching transition
 livepatch: '$P3': starting unpatching transition
 livepatch: '$P3': completing unpatching transition
+$P3: session 1: stats freed
+$P3: session 3: stats freed
 klpsv: $P3: family 'stats' released: 2 instances freed
 livepatch: '$P3': unpatching complete
 % rmmod $P3
