@@ -6,11 +6,42 @@
  */
 #define pr_fmt(fmt) "klpsv: " fmt
 
+#include <linux/build_bug.h>
 #include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "internal.h"
+
+/*
+ * The shared format is an ABI (Documentation/format.rst): moving a field
+ * of a fixed prefix breaks takeover from patches built with other klpsv
+ * releases, so it breaks the build instead.
+ */
+#define KLPSV_AT(type, field, offset) \
+	static_assert(offsetof(type, field) == (offset), #type "." #field)
+
+KLPSV_AT(struct klpsv_hdr, obj, 16);
+KLPSV_AT(struct klpsv_hdr, version, 24);
+KLPSV_AT(struct klpsv_hdr, flags, 26);
+KLPSV_AT(struct klpsv_hdr, gen, 28);
+static_assert(sizeof(struct klpsv_hdr) == 32, "klpsv_hdr size");
+KLPSV_AT(struct klpsv_registry, format, 4);
+KLPSV_AT(struct klpsv_registry, refusal, 8);
+KLPSV_AT(struct klpsv_registry, families, 168);
+KLPSV_AT(struct klpsv_index, state, 6);
+KLPSV_AT(struct klpsv_index, id, 8);
+KLPSV_AT(struct klpsv_index, name, 16);
+KLPSV_AT(struct klpsv_index, owner, 48);
+KLPSV_AT(struct klpsv_index, version, 104);
+KLPSV_AT(struct klpsv_index, alloc_size, 120);
+KLPSV_AT(struct klpsv_index, next_version, 124);
+KLPSV_AT(struct klpsv_index, prev_version, 144);
+KLPSV_AT(struct klpsv_index, gen_seed, 148);
+KLPSV_AT(struct klpsv_index, count, 152);
+KLPSV_AT(struct klpsv_index, lost, 184);
+KLPSV_AT(struct klpsv_index, refusal, 192);
+KLPSV_AT(struct klpsv_index, node, 352);
 
 /* Runs under klp_shadow's lock, once: must not sleep. */
 static int registry_ctor(void *obj, void *shadow_data, void *ctor_data)
