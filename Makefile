@@ -44,7 +44,8 @@ need-kernels:
 
 modules: need-kernels
 	@mkdir -p $(BUILD)
-	@cd $(BUILD) && find . \( -name '*.[ch]' -o -name Kbuild -o -name '*.kbuild' \) \
+	@cd $(BUILD) && find . -path ./klpsv-objs -prune -o \
+		\( -name '*.[ch]' -o -name Kbuild -o -name '*.kbuild' \) \
 		! -name '*.mod.c' -printf '%P\n' | while read f; do \
 		[ -e $(CURDIR)/$$f ] || rm -f $$f; done
 	@for f in $(KSRC); do \
@@ -57,7 +58,7 @@ all-kernels: need-kernels
 	@set -e; for k in $(ALL_KVERS); do $(MAKE) --no-print-directory modules KVER=$$k; done
 
 unit:
-	$(MAKE) -C tests/unit check
+	$(MAKE) --no-print-directory -C tests/unit check
 
 vmtest: modules
 	tests/vm/run.sh $(KVER) $(CURDIR)/$(BUILD)

@@ -148,7 +148,8 @@ static int validate_patch(struct klpsv_patch *kp)
 	int err;
 
 	if (!kp->patch || !kp->families || !kp->families[0]) {
-		pr_err("klpsv_enable_patch: the klpsv_patch needs .patch and at least one family\n");
+		pr_err("%s: the klpsv_patch needs .patch and at least one family\n",
+		       __func__);
 		return -EINVAL;
 	}
 	if (!klpsv_compat_is_replace(kp->patch))
@@ -655,7 +656,7 @@ int klpsv_enable_patch(struct klpsv_patch *kp)
 	int err;
 
 	if (this_patch) {
-		pr_err("%s: klpsv_enable_patch() called twice\n", pname(kp));
+		pr_err("%s: %s() called twice\n", pname(kp), __func__);
 		return -EBUSY;
 	}
 	err = validate_patch(kp);

@@ -285,8 +285,10 @@ struct klp_state *klp_get_state(struct klp_patch *patch, unsigned long id)
 }
 EXPORT_SYMBOL_GPL(klp_get_state);
 
-/* The newest state with this id among the patches older than the one
- * in transition; only meaningful (and only allowed) during a transition. */
+/*
+ * The newest state with this id among the patches older than the one in
+ * transition; only meaningful (and only allowed) during a transition.
+ */
 struct klp_state *klp_get_prev_state(unsigned long id)
 {
 	struct klp_state *state, *last_state = NULL;

@@ -21,6 +21,7 @@
 
 struct frame {
 	const char *name;
+	void *thread;
 	jmp_buf jb;
 	bool failed;
 	bool quiet;
@@ -76,6 +77,10 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 
 void test_abort(void)
 {
+	if (shim_self() != cur->thread) {
+		fprintf(stderr, "ASSERT failed outside the test's thread (use EXPECT there)\n");
+		abort();
+	}
 	longjmp(cur->jb, 1);
 }
 
@@ -119,6 +124,7 @@ static bool run(struct frame *f, void (*fn)(void))
 	struct frame *outer = cur;
 
 	cur = f;
+	f->thread = shim_self();
 	shim_reset();
 	f->alloc_mark = shim_alloc_mark();
 	if (!setjmp(f->jb))

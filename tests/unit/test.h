@@ -42,6 +42,7 @@ void test_register(struct test_case *tc);
 	}								\
 	static void test_##name(void)
 
+/* EXPECT_*() work from any thread; ASSERT_*() only in the test's own. */
 __printf(3, 4) void test_fail(const char *file, int line, const char *fmt, ...);
 __noreturn void test_abort(void);
 
@@ -53,13 +54,13 @@ __noreturn void test_abort(void);
 	}								\
 } while (0)
 
-#define __TEST_CMP(fatal, a, op, b) do {				\
+#define __TEST_CMP(fatal, a, op, b, sa, sb) do {			\
 	__auto_type __tc_a = (a);					\
 	__auto_type __tc_b = (b);					\
 	if (!(__tc_a op __tc_b)) {					\
 		test_fail(__FILE__, __LINE__,				\
 			  "%s %s %s: %lld (0x%llx) vs %lld (0x%llx)",	\
-			  #a, #op, #b,					\
+			  sa, #op, sb,					\
 			  (long long)__tc_a, (unsigned long long)__tc_a,\
 			  (long long)__tc_b, (unsigned long long)__tc_b);\
 		if (fatal)						\
@@ -74,18 +75,18 @@ __noreturn void test_abort(void);
 #define ASSERT_TRUE(cond)	ASSERT(cond)
 #define ASSERT_FALSE(cond)	__TEST_CHECK(true, !(cond), "ASSERT_FALSE(%s)", #cond)
 
-#define EXPECT_EQ(a, b)		__TEST_CMP(false, a, ==, b)
-#define EXPECT_NE(a, b)		__TEST_CMP(false, a, !=, b)
-#define EXPECT_LT(a, b)		__TEST_CMP(false, a, <, b)
-#define EXPECT_LE(a, b)		__TEST_CMP(false, a, <=, b)
-#define EXPECT_GT(a, b)		__TEST_CMP(false, a, >, b)
-#define EXPECT_GE(a, b)		__TEST_CMP(false, a, >=, b)
-#define ASSERT_EQ(a, b)		__TEST_CMP(true, a, ==, b)
-#define ASSERT_NE(a, b)		__TEST_CMP(true, a, !=, b)
-#define ASSERT_LT(a, b)		__TEST_CMP(true, a, <, b)
-#define ASSERT_LE(a, b)		__TEST_CMP(true, a, <=, b)
-#define ASSERT_GT(a, b)		__TEST_CMP(true, a, >, b)
-#define ASSERT_GE(a, b)		__TEST_CMP(true, a, >=, b)
+#define EXPECT_EQ(a, b)		__TEST_CMP(false, a, ==, b, #a, #b)
+#define EXPECT_NE(a, b)		__TEST_CMP(false, a, !=, b, #a, #b)
+#define EXPECT_LT(a, b)		__TEST_CMP(false, a, <, b, #a, #b)
+#define EXPECT_LE(a, b)		__TEST_CMP(false, a, <=, b, #a, #b)
+#define EXPECT_GT(a, b)		__TEST_CMP(false, a, >, b, #a, #b)
+#define EXPECT_GE(a, b)		__TEST_CMP(false, a, >=, b, #a, #b)
+#define ASSERT_EQ(a, b)		__TEST_CMP(true, a, ==, b, #a, #b)
+#define ASSERT_NE(a, b)		__TEST_CMP(true, a, !=, b, #a, #b)
+#define ASSERT_LT(a, b)		__TEST_CMP(true, a, <, b, #a, #b)
+#define ASSERT_LE(a, b)		__TEST_CMP(true, a, <=, b, #a, #b)
+#define ASSERT_GT(a, b)		__TEST_CMP(true, a, >, b, #a, #b)
+#define ASSERT_GE(a, b)		__TEST_CMP(true, a, >=, b, #a, #b)
 
 #define EXPECT_NULL(p)		__TEST_CHECK(false, (p) == NULL, "EXPECT_NULL(%s): %p", #p, (void *)(p))
 #define ASSERT_NULL(p)		__TEST_CHECK(true, (p) == NULL, "ASSERT_NULL(%s): %p", #p, (void *)(p))

@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/version.h>
 
 #include "klp_model.h"
 #include "test.h"
@@ -595,4 +596,27 @@ TEST(patch_enabling_twice_is_a_model_error)
 	EXPECT_EQ(module_refcount(&p1->mod), 1);
 	ASSERT_EQ(klpm_disable(&p1->patch), 0);
 	tpatch_unload(p1);
+}
+
+TEST(patch_header_follows_the_kernel_version)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	EXPECT_EQ(KLP_TRANSITION_IDLE, KLPM_IDLE);
+	EXPECT_EQ(KLP_TRANSITION_UNPATCHED, KLPM_UNPATCHED);
+	EXPECT_EQ(KLP_TRANSITION_PATCHED, KLPM_PATCHED);
+#else
+	EXPECT_EQ(KLP_UNDEFINED, KLPM_IDLE);
+	EXPECT_EQ(KLP_UNPATCHED, KLPM_UNPATCHED);
+	EXPECT_EQ(KLP_PATCHED, KLPM_PATCHED);
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+	{
+		klp_pre_patch_t fn = pre_patch;
+
+		EXPECT(fn == callbacks.pre_patch);
+		EXPECT_STREQ(KLP_PRE_PATCH_PREFIX, "__klp_pre_patch_callback_");
+	}
+#endif
+	EXPECT_EQ(sizeof(((struct klp_state *)0)->id), sizeof(unsigned long));
+	EXPECT_EQ(sizeof(((struct klp_state *)0)->version), sizeof(unsigned int));
 }

@@ -336,8 +336,6 @@ TEST(shadow_many_objects)
 struct race {
 	void *obj;
 	int stop;
-	unsigned long hits;
-	void *got[8];
 };
 
 /* Reads while the writer frees: RCU must keep freed entries valid. */
@@ -346,14 +344,23 @@ static void *shadow_reader(void *p)
 	struct race *r = p;
 
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
-		u64 *d = klp_shadow_get(r->obj, ID_A);
+		u64 *d;
 
-		if (d) {
+		/* klp_shadow_get()'s own reader ends before it returns */
+		rcu_read_lock();
+		d = klp_shadow_get(r->obj, ID_A);
+		/* the ctor ran before the variable was published */
+		if (d)
 			EXPECT_EQ(READ_ONCE(*d) >> 32, 0x5eed);
-			r->hits++;
-		}
+		rcu_read_unlock();
 	}
 	return NULL;
+}
+
+static int value_ctor(void *obj, void *shadow_data, void *ctor_data)
+{
+	*(u64 *)shadow_data = *(u64 *)ctor_data;
+	return 0;
 }
 
 TEST(shadow_readers_survive_concurrent_free)
@@ -365,11 +372,11 @@ TEST(shadow_readers_survive_concurrent_free)
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(pthread_create(&t[i], NULL, shadow_reader, &r), 0);
 	for (i = 0; i < 3000; i++) {
+		u64 v = 0x5eedULL << 32 | i;
 		u64 *d = klp_shadow_alloc(r.obj, ID_A, sizeof(*d), GFP_KERNEL,
-					  NULL, NULL);
+					  value_ctor, &v);
 
 		ASSERT_NOT_NULL(d);
-		WRITE_ONCE(*d, 0x5eedULL << 32 | i);
 		klp_shadow_free(r.obj, ID_A, NULL);
 	}
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);

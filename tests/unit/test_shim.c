@@ -11,24 +11,31 @@
 #include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/build_bug.h>
+#include <linux/completion.h>
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/hash.h>
 #include <linux/hashtable.h>
 #include <linux/jhash.h>
 #include <linux/kernel.h>
+#include <linux/kref.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/rculist.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/version.h>
@@ -342,7 +349,7 @@ free_a:
 TEST(shim_fault_injection_every_allocation)
 {
 	unsigned long live = shim_alloc_live();
-	struct three t;
+	struct three t = { NULL };
 	unsigned long n;
 	int ret;
 
@@ -891,7 +898,7 @@ TEST(shim_debugfs_and_seq_file)
 	EXPECT_EQ(PTR_ERR(d), -EEXIST);
 	EXPECT_LOG("debugfs: File 'lines' in directory 'shimtest' already present!");
 	/* an error parent passes through */
-	EXPECT_EQ(PTR_ERR(debugfs_create_file("x", 0, ERR_PTR(-ENOMEM), NULL, NULL)),
+	EXPECT_EQ(PTR_ERR(debugfs_create_file("x", 0444, ERR_PTR(-ENOMEM), NULL, NULL)),
 		  -ENOMEM);
 
 	debugfs_remove(dir);
@@ -1010,4 +1017,75 @@ TEST(shim_module_percpu_current)
 
 	EXPECT_GT(current->pid, 0);
 	EXPECT_NE(current->comm[0], '\0');
+}
+
+static u64 first_random;
+
+static void nested_random(void)
+{
+	first_random = get_random_u64();
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static int kref_released;
+
+static void kref_release(struct kref *kref)
+{
+	kref_released++;
+}
+
+static void *completer(void *p)
+{
+	usleep(10000);
+	complete(p);
+	return NULL;
+}
+
+TEST(shim_time_random_sort_kref_completion)
+{
+	struct test_result res;
+	DECLARE_COMPLETION(done);
+	struct kref kref;
+	unsigned long j0;
+	ktime_t t0;
+	pthread_t t;
+	int v[64], i;
+	u64 r;
+
+	j0 = jiffies;
+	t0 = ktime_get();
+	usleep(20000);
+	EXPECT(time_after(jiffies, j0));
+	EXPECT_GE(ktime_us_delta(ktime_get(), t0), 20000);
+	EXPECT_EQ(msecs_to_jiffies(1000), HZ);
+	EXPECT_EQ(SZ_4K, 4096);
+	EXPECT(isdigit('7'));
+
+	/* the same sequence in every test */
+	r = get_random_u64();
+	test_run_nested(nested_random, &res);
+	EXPECT_EQ(first_random, r);
+	EXPECT_LT(get_random_u32_below(10), 10);
+
+	for (i = 0; i < 64; i++)
+		v[i] = get_random_u32_below(1000);
+	sort(v, 64, sizeof(int), cmp_int, NULL);
+	for (i = 1; i < 64; i++)
+		EXPECT_LE(v[i - 1], v[i]);
+
+	kref_init(&kref);
+	kref_get(&kref);
+	EXPECT_EQ(kref_put(&kref, kref_release), 0);
+	EXPECT_EQ(kref_put(&kref, kref_release), 1);
+	EXPECT_EQ(kref_released, 1);
+
+	EXPECT_FALSE(try_wait_for_completion(&done));
+	ASSERT_EQ(pthread_create(&t, NULL, completer, &done), 0);
+	wait_for_completion(&done);
+	EXPECT_FALSE(completion_done(&done));
+	pthread_join(t, NULL);
 }

@@ -8,9 +8,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <linux/completion.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kstrtox.h>
+#include <linux/ktime.h>
+#include <linux/random.h>
+#include <linux/sort.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -22,11 +29,135 @@ struct module __this_module = {
 	.klp = true,
 };
 
+static u64 random_state;
+
 void shim_reset(void)
 {
 	shim_log_clear();
 	shim_context_new_test();
 	shim_alloc_new_test();
+	__atomic_store_n(&random_state, 0x853c49e6748fea9bULL, __ATOMIC_RELAXED);
+}
+
+/* splitmix64: small, good enough, and the same sequence every test */
+u64 shim_random_u64(void)
+{
+	u64 z = __atomic_add_fetch(&random_state, 0x9e3779b97f4a7c15ULL,
+				   __ATOMIC_RELAXED);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void get_random_bytes(void *buf, size_t len)
+{
+	u8 *p = buf;
+
+	while (len) {
+		u64 v = shim_random_u64();
+		size_t n = len < sizeof(v) ? len : sizeof(v);
+
+		memcpy(p, &v, n);
+		p += n;
+		len -= n;
+	}
+}
+
+static u64 clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+u64 shim_ktime_get_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+u64 shim_ktime_get_real_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
+}
+
+static unsigned long jiffies_now;
+
+unsigned long *shim_jiffies_ptr(void)
+{
+	static u64 start;
+	u64 now = shim_ktime_get_ns();
+
+	if (!start)
+		start = now;
+	/* starts near a wrap, as the kernel's INITIAL_JIFFIES does */
+	WRITE_ONCE(jiffies_now, (unsigned long)(-300 * HZ) +
+		   (now - start) / (NSEC_PER_SEC / HZ));
+	return &jiffies_now;
+}
+
+bool try_wait_for_completion(struct completion *x)
+{
+	unsigned int done = __atomic_load_n(&x->done, __ATOMIC_ACQUIRE);
+
+	do {
+		if (!done)
+			return false;
+		if (done == COMPLETION_ALL)
+			return true;
+	} while (!__atomic_compare_exchange_n(&x->done, &done, done - 1, false,
+					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
+	return true;
+}
+
+void shim_wait_for_completion(struct completion *x, const char *file, int line)
+{
+	shim_might_sleep(file, line);
+	while (!try_wait_for_completion(x))
+		usleep(100);
+}
+
+static void generic_swap(void *a, void *b, int size)
+{
+	char *x = a, *y = b, t;
+
+	while (size--) {
+		t = *x;
+		*x++ = *y;
+		*y++ = t;
+	}
+}
+
+void sort(void *base, size_t num, size_t size, cmp_func_t cmp, swap_func_t swap_fn)
+{
+	char *b = base;
+	size_t n = num, i, root, child;
+
+	if (!swap_fn)
+		swap_fn = generic_swap;
+	if (num < 2)
+		return;
+	/* heapify, then pop the max to the end */
+	for (i = num / 2; i-- > 0;) {
+		for (root = i; (child = 2 * root + 1) < n; root = child) {
+			if (child + 1 < n && cmp(b + child * size, b + (child + 1) * size) < 0)
+				child++;
+			if (cmp(b + root * size, b + child * size) >= 0)
+				break;
+			swap_fn(b + root * size, b + child * size, size);
+		}
+	}
+	for (n = num - 1; n > 0; n--) {
+		swap_fn(b, b + n * size, size);
+		for (root = 0; (child = 2 * root + 1) < n; root = child) {
+			if (child + 1 < n && cmp(b + child * size, b + (child + 1) * size) < 0)
+				child++;
+			if (cmp(b + root * size, b + child * size) >= 0)
+				break;
+			swap_fn(b + root * size, b + child * size, size);
+		}
+	}
 }
 
 /* kstrto*(): the kernel's rules (one optional trailing newline). */

@@ -2,6 +2,7 @@
 #ifndef _SHIM_LINUX_STAT_H
 #define _SHIM_LINUX_STAT_H
 
+#include_next <linux/stat.h>
 #include <sys/stat.h>
 
 #define S_IRWXUGO	(S_IRWXU | S_IRWXG | S_IRWXO)
