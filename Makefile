@@ -16,6 +16,7 @@ KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h include/*/*.h lib/*.[ch]) \
 	$(wildcard samples/*/*.[ch] tests/modules/*.[ch])
 
 KCFLAGS_EXTRA := $(if $(filter 1,$(WERROR)),-Werror)
+JOBS ?= $(shell nproc)
 
 .PHONY: all modules all-kernels setup check unit vmtest vmtest-all \
 	vmtest-selftest demo coccicheck cocci-test clean help need-kernels
@@ -52,7 +53,8 @@ modules: need-kernels
 		mkdir -p $(BUILD)/$$(dirname $$f); \
 		cmp -s $$f $(BUILD)/$$f || cp $$f $(BUILD)/$$f; \
 	done
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD) W=1 KCFLAGS="$(KCFLAGS_EXTRA)" modules
+	$(MAKE) -j$(JOBS) -C $(KDIR) M=$(CURDIR)/$(BUILD) W=1 \
+		KCFLAGS="$(KCFLAGS_EXTRA)" modules
 
 all-kernels: need-kernels
 	@set -e; for k in $(ALL_KVERS); do $(MAKE) --no-print-directory modules KVER=$$k; done
