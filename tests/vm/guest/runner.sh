@@ -3,6 +3,20 @@
 # Run every guest test in /tests/t in order and print KTAP.
 # A test exits 0 (pass), 4 (skip, as in kselftest) or anything else (fail).
 
+# After a failed test: disable every livepatch and unload every test
+# module, so the next test starts from a clean kernel.
+cleanup() {
+	for p in /sys/kernel/livepatch/*/enabled; do
+		[ -e "$p" ] && echo 0 >"$p" 2>/dev/null
+	done
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		mods=$(grep -o '^klpsv_[a-z0-9_]*' /proc/modules)
+		[ -z "$mods" ] && break
+		for m in $mods; do rmmod "$m" 2>/dev/null; done
+		sleep 1
+	done
+}
+
 set -- /tests/t/*.sh
 [ -e "$1" ] || set --
 echo "TAP version 13"
@@ -17,6 +31,6 @@ for t in "$@"; do
 	case $rc in
 	0) echo "ok $i $name" ;;
 	4) echo "ok $i $name # SKIP" ;;
-	*) echo "not ok $i $name" ;;
+	*) echo "not ok $i $name"; cleanup ;;
 	esac
 done
