@@ -8,9 +8,11 @@
 /// at enable time; this check catches them at review time.
 ///
 /// Reported: a struct klp_patch initializer that has no ".replace" field,
-/// or ".replace = false" / ".replace = 0", in a file that uses klp_shadow_*
-/// or any klpsv_ identifier, unless the code sets "patch.replace = true;"
-/// unconditionally (a value chosen by a module parameter does not count).  The patch mode adds ".replace = true,"
+/// or ".replace = false" / ".replace = 0", in a file that uses klp_shadow_*,
+/// any klpsv_ identifier or type or any KLPSV_ macro (KLPSV_FAMILY(),
+/// KLPSV_CALLBACKS, KLPSV_ID(), ...), unless the code sets
+/// "patch.replace = true;" unconditionally (a value chosen by a module
+/// parameter does not count).  The patch mode adds ".replace = true,"
 /// (replacing an explicit false).
 //
 // Confidence: High
@@ -29,18 +31,142 @@ virtual report
 # (file, patch variable) pairs that get ".replace = true" at run time
 replace_at_runtime = set()
 
+# files in which spatch saw klp_shadow_*, klpsv_* or KLPSV_* identifiers
+shadow_files = set()
+
+import re
+
+# --- shared block: the KLPSV_FAMILY()s of a file -----------------------
+# The same text is in every rule that needs it (tests/cocci/run.sh checks
+# that the copies are identical): change them all together.
+# Coccinelle does not look into the arguments of a top-level macro, so the
+# families are read from the file's text (comments removed).
+
+_klpsv_files = {}
+# (quote and backslash characters spelled with chr(): spatch lexes script
+# code like C and would misread them in string literals, as it would a
+# slash-slash or slash-star)
+QUOTES = chr(34) + chr(39)
+BSL = chr(92)
+_klpsv_noise = re.compile(
+    "[/][/][^\n]*|[/][*].*?[*][/]|" +
+    "|".join("%s(?:%s.|[^%s%s\n])*%s" % (q, BSL * 2, q, BSL * 2, q)
+             for q in QUOTES), re.S)
+
+
+def _klpsv_scan(path):
+    """(code, #directives) of a C file, comments blanked out; cached."""
+    if path in _klpsv_files:
+        return _klpsv_files[path]
+    try:
+        with open(path, errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        text = ""
+
+    def blank(m):
+        s = m.group(0)
+        return s if s[0] in QUOTES else re.sub("[^\n]", " ", s)
+
+    text = _klpsv_noise.sub(blank, text)
+    text = text.replace(BSL + "\n", "  ")
+    code, directives = [], []
+    for line in text.split("\n"):
+        (directives if line.lstrip().startswith("#") else code).append(line)
+    _klpsv_files[path] = ("\n".join(code), directives)
+    return _klpsv_files[path]
+
+
+def _klpsv_args(text, start):
+    """Top-level arguments of the macro call whose "(" is text[start]."""
+    args, cur, depth, i = [], [], 0, start
+    while i < len(text):
+        c = text[i]
+        if c in QUOTES:
+            j = i + 1
+            while j < len(text) and text[j] != c:
+                j += 2 if text[j] == BSL else 1
+            cur.append(text[i:j + 1])
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+            if depth == 1:
+                i += 1
+                continue
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append("".join(cur).strip())
+                return args
+        elif c == "," and depth == 1:
+            args.append("".join(cur).strip())
+            cur = []
+            i += 1
+            continue
+        cur.append(c)
+        i += 1
+    return None
+
+
+def klpsv_families(path):
+    """{prefix: .id expression or None} of the KLPSV_FAMILY()s of a file."""
+    code, _ = _klpsv_scan(path)
+    fams = {}
+    for m in re.finditer(r"\bKLPSV_FAMILY\s*\(", code):
+        args = _klpsv_args(code, m.end() - 1)
+        if not args or not re.match(r"^\w+$", args[0]):
+            continue
+        fams[args[0]] = None
+        for a in args[2:]:
+            d = re.match(r"^\.\s*id\s*=\s*(.*)$", a, re.S)
+            if d:
+                fams[args[0]] = d.group(1).strip()
+    return fams
+# --- end of the shared block --------------------------------------------
+
+
+_klpsv_strings = re.compile(
+    "|".join("%s(?:%s.|[^%s%s\n])*%s" % (q, BSL * 2, q, BSL * 2, q)
+             for q in QUOTES))
+
+
+def klpsv_uses_shadow(path):
+    """Whether the file uses shadow variables: an identifier seen by
+    spatch, or a klpsv name in the arguments of a top-level macro
+    (KLPSV_FAMILY(...)), where spatch does not look."""
+    if path in shadow_files:
+        return True
+    code, _ = _klpsv_scan(path)
+    code = _klpsv_strings.sub(QUOTES[0] * 2, code)
+    return re.search(r"\b(KLPSV_|klpsv_|klp_shadow_)\w", code) is not None
+
 // The file uses shadow variables, raw or through klpsv.
 @uses_id@
 identifier f =~ "^(klp_shadow_|klpsv_|KLPSV_)";
+position p;
 @@
 
-f
+f@p
+
+@script:python@
+p << uses_id.p;
+@@
+
+shadow_files.add(p[0].file)
 
 @uses_type@
 type T =~ "klpsv_";
+position p;
 @@
 
-T
+T@p
+
+@script:python@
+p << uses_type.p;
+@@
+
+shadow_files.add(p[0].file)
 
 // Initializers that set .replace to something other than false/0.
 @replace_set@
@@ -92,7 +218,7 @@ pos << runtime.pos;
 
 replace_at_runtime.add((pos[0].file, p))
 
-@r depends on uses_id || uses_type@
+@r@
 identifier p;
 position pos != replace_set.pos;
 @@
@@ -104,7 +230,7 @@ p << r.p;
 pos << r.pos;
 @@
 
-if (pos[0].file, p) in replace_at_runtime:
+if (pos[0].file, p) in replace_at_runtime or not klpsv_uses_shadow(pos[0].file):
 	cocci.include_match(False)
 
 @depends on patch@

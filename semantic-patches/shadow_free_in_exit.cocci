@@ -5,21 +5,145 @@
 /// uses the same shadow variables: freeing them in module_exit() destroys
 /// the successor's data (leaks it or makes it look like pre-patch objects).
 /// Free them from the post_unpatch callback instead, and only when the
-/// patch is really disabled, not replaced by a successor.
+/// patch is really disabled, not replaced by a successor.  A klpsv patch
+/// frees nothing itself: klpsv_post_unpatch() frees every family's
+/// instances on a real disable.
 ///
-/// Reported: klp_shadow_free(), klp_shadow_free_all() and klpsv_release()
-/// called in the module_exit() function itself, or in a static function of
-/// the same file that the module_exit() function calls directly.
+/// Reported: klp_shadow_free(), klp_shadow_free_all(), klpsv_free() and the
+/// prefix_free() accessors of the KLPSV_FAMILY()s of the file called in the
+/// module_exit() function itself, or in a static function of the same file
+/// that the module_exit() function calls directly.  klpsv_patch_exit() is
+/// what a klpsv patch calls from module_exit(): it frees nothing a
+/// successor uses, and is not reported.
 //
 // Confidence: High
 // Copyright: klpsv developers
 // Options: --no-includes --include-headers
-// Keywords: livepatch, shadow variables, klp_shadow_free, module_exit, atomic replace
+// Keywords: livepatch, shadow variables, klp_shadow_free, klpsv_free, module_exit, atomic replace
 
 virtual patch
 virtual context
 virtual org
 virtual report
+
+@initialize:python@
+@@
+
+import re
+
+# --- shared block: the KLPSV_FAMILY()s of a file -----------------------
+# The same text is in every rule that needs it (tests/cocci/run.sh checks
+# that the copies are identical): change them all together.
+# Coccinelle does not look into the arguments of a top-level macro, so the
+# families are read from the file's text (comments removed).
+
+_klpsv_files = {}
+# (quote and backslash characters spelled with chr(): spatch lexes script
+# code like C and would misread them in string literals, as it would a
+# slash-slash or slash-star)
+QUOTES = chr(34) + chr(39)
+BSL = chr(92)
+_klpsv_noise = re.compile(
+    "[/][/][^\n]*|[/][*].*?[*][/]|" +
+    "|".join("%s(?:%s.|[^%s%s\n])*%s" % (q, BSL * 2, q, BSL * 2, q)
+             for q in QUOTES), re.S)
+
+
+def _klpsv_scan(path):
+    """(code, #directives) of a C file, comments blanked out; cached."""
+    if path in _klpsv_files:
+        return _klpsv_files[path]
+    try:
+        with open(path, errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        text = ""
+
+    def blank(m):
+        s = m.group(0)
+        return s if s[0] in QUOTES else re.sub("[^\n]", " ", s)
+
+    text = _klpsv_noise.sub(blank, text)
+    text = text.replace(BSL + "\n", "  ")
+    code, directives = [], []
+    for line in text.split("\n"):
+        (directives if line.lstrip().startswith("#") else code).append(line)
+    _klpsv_files[path] = ("\n".join(code), directives)
+    return _klpsv_files[path]
+
+
+def _klpsv_args(text, start):
+    """Top-level arguments of the macro call whose "(" is text[start]."""
+    args, cur, depth, i = [], [], 0, start
+    while i < len(text):
+        c = text[i]
+        if c in QUOTES:
+            j = i + 1
+            while j < len(text) and text[j] != c:
+                j += 2 if text[j] == BSL else 1
+            cur.append(text[i:j + 1])
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+            if depth == 1:
+                i += 1
+                continue
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append("".join(cur).strip())
+                return args
+        elif c == "," and depth == 1:
+            args.append("".join(cur).strip())
+            cur = []
+            i += 1
+            continue
+        cur.append(c)
+        i += 1
+    return None
+
+
+def klpsv_families(path):
+    """{prefix: .id expression or None} of the KLPSV_FAMILY()s of a file."""
+    code, _ = _klpsv_scan(path)
+    fams = {}
+    for m in re.finditer(r"\bKLPSV_FAMILY\s*\(", code):
+        args = _klpsv_args(code, m.end() - 1)
+        if not args or not re.match(r"^\w+$", args[0]):
+            continue
+        fams[args[0]] = None
+        for a in args[2:]:
+            d = re.match(r"^\.\s*id\s*=\s*(.*)$", a, re.S)
+            if d:
+                fams[args[0]] = d.group(1).strip()
+    return fams
+# --- end of the shared block --------------------------------------------
+
+
+def klpsv_frees(fr, pos):
+    """Whether fr frees shadow variables: the raw calls, klpsv_free(), or
+    the prefix_free() accessor of a KLPSV_FAMILY() of the file."""
+    if fr in ("klp_shadow_free", "klp_shadow_free_all", "klpsv_free"):
+        return True
+    return fr.endswith("_free") and fr[:-len("_free")] in klpsv_families(pos.file)
+
+
+RAW_FIX = ("free them from the post_unpatch callback instead, and only when "
+           "the patch is really disabled, not replaced")
+KLPSV_FIX = ("klpsv frees a family's instances itself when the patch is "
+             "really disabled (in klpsv_post_unpatch()): call only "
+             "klpsv_patch_exit() from module_exit()")
+
+
+def klpsv_exit_fix(fr):
+    return RAW_FIX if fr.startswith("klp_shadow_") else KLPSV_FIX
+
+
+def klpsv_exit_todo(fr):
+    if fr.startswith("klp_shadow_"):
+        return "free them from post_unpatch, only when really disabled"
+    return "klpsv frees them on a real disable; call only klpsv_patch_exit()"
 
 @exitfn@
 declarer name module_exit;
@@ -31,7 +155,7 @@ module_exit(fexit);
 // The freeing call written directly in the exit function.
 @direct depends on exitfn@
 identifier exitfn.fexit;
-identifier fr = {klp_shadow_free, klp_shadow_free_all, klpsv_release};
+identifier fr =~ "^(klp_shadow_free_all|[A-Za-z0-9_]+_free)$";
 position p;
 @@
 
@@ -42,11 +166,19 @@ fexit(...)
   ...+>
 }
 
+@script:python@
+fr << direct.fr;
+p << direct.p;
+@@
+
+if not klpsv_frees(fr, p[0]):
+	cocci.include_match(False)
+
 // A static function of this file that frees shadow variables ...
 @helper@
 type T;
 identifier h;
-identifier fr = {klp_shadow_free, klp_shadow_free_all, klpsv_release};
+identifier fr =~ "^(klp_shadow_free_all|[A-Za-z0-9_]+_free)$";
 position pf;
 @@
 
@@ -56,6 +188,14 @@ static T h(...)
   fr@pf(...)
   ...+>
 }
+
+@script:python@
+fr << helper.fr;
+pf << helper.pf;
+@@
+
+if not klpsv_frees(fr, pf[0]):
+	cocci.include_match(False)
 
 // ... called directly from the exit function.
 @indirect depends on exitfn@
@@ -100,7 +240,7 @@ fr << direct.fr;
 fexit << exitfn.fexit;
 @@
 
-coccilib.org.print_todo(p[0], "%s() called from module_exit function %s(): the successor livepatch still needs these shadow variables; free them from post_unpatch, only when really disabled" % (fr, fexit))
+coccilib.org.print_todo(p[0], "%s() called from module_exit function %s(): the successor livepatch still needs these shadow variables; %s" % (fr, fexit, klpsv_exit_todo(fr)))
 
 @script:python depends on org@
 pc << indirect.pc;
@@ -110,7 +250,7 @@ fr << helper.fr;
 fexit << exitfn.fexit;
 @@
 
-coccilib.org.print_todo(pc[0], "%s() calls %s() (line %s) from module_exit function %s(): the successor livepatch still needs these shadow variables; free them from post_unpatch, only when really disabled" % (h, fr, pf[0].line, fexit))
+coccilib.org.print_todo(pc[0], "%s() calls %s() (line %s) from module_exit function %s(): the successor livepatch still needs these shadow variables; %s" % (h, fr, pf[0].line, fexit, klpsv_exit_todo(fr)))
 
 @script:python depends on report@
 p << direct.p;
@@ -118,7 +258,7 @@ fr << direct.fr;
 fexit << exitfn.fexit;
 @@
 
-coccilib.report.print_report(p[0], "WARNING: %s() called from module_exit function %s(): with atomic replace the successor livepatch still uses these shadow variables; free them from the post_unpatch callback instead, and only when the patch is really disabled, not replaced" % (fr, fexit))
+coccilib.report.print_report(p[0], "WARNING: %s() called from module_exit function %s(): with atomic replace the successor livepatch still uses these shadow variables; %s" % (fr, fexit, klpsv_exit_fix(fr)))
 
 @script:python depends on report@
 pc << indirect.pc;
@@ -128,4 +268,4 @@ fr << helper.fr;
 fexit << exitfn.fexit;
 @@
 
-coccilib.report.print_report(pc[0], "WARNING: %s() frees shadow variables (%s() at line %s) and is called from module_exit function %s(): with atomic replace the successor livepatch still uses them; free them from the post_unpatch callback instead, and only when the patch is really disabled, not replaced" % (h, fr, pf[0].line, fexit))
+coccilib.report.print_report(pc[0], "WARNING: %s() frees shadow variables (%s() at line %s) and is called from module_exit function %s(): with atomic replace the successor livepatch still uses them; %s" % (h, fr, pf[0].line, fexit, klpsv_exit_fix(fr)))

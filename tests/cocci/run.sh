@@ -255,6 +255,28 @@ done
 
 [ ${#only[@]} -gt 0 ] && finish
 
+# The python block that reads KLPSV_FAMILY() declarations is copied into
+# every rule that needs it (a rule is one file): the copies must not drift.
+shared_block() {
+	sed -n '/^# --- shared block:/,/^# --- end of the shared block/p' "$1"
+}
+copies=()
+for r in "$rules_dir"/*.cocci; do
+	[ -n "$(shared_block "$r")" ] && copies+=("$r")
+done
+why=()
+for r in "${copies[@]}"; do
+	cmp -s <(shared_block "${copies[0]}") <(shared_block "$r") ||
+		why+=("$(basename "$r") differs from $(basename "${copies[0]}"):" \
+			"$(diff <(shared_block "${copies[0]}") <(shared_block "$r"))")
+done
+if [ ${#copies[@]} -ge 2 ] && [ ${#why[@]} -eq 0 ]; then
+	ok "the shared KLPSV_FAMILY() reader is the same in ${#copies[@]} rules"
+else
+	not_ok "the shared KLPSV_FAMILY() reader is the same in every rule" \
+		"copies: ${#copies[@]}" "${why[@]}"
+fi
+
 # scripts/coccicheck, end to end, on the fixtures.
 cd "$top" || exit 2
 for name in "${rules[@]}"; do

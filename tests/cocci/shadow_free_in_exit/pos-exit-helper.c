@@ -27,7 +27,7 @@ static void drop_states(void)
 
 static void release_families(void)
 {
-	klpsv_release(&my_families);
+	klpsv_free(&conn_family, &tracked_objs);
 }
 
 static void fix_exit(void)
