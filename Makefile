@@ -19,7 +19,8 @@ KCFLAGS_EXTRA := $(if $(filter 1,$(WERROR)),-Werror)
 JOBS ?= $(shell nproc)
 
 .PHONY: all modules all-kernels setup check unit vmtest vmtest-all \
-	vmtest-selftest demo coccicheck cocci-test clean help need-kernels
+	vmtest-selftest demo coccicheck cocci-test sparse kernel-doc clean help \
+	need-kernels
 
 all: modules
 
@@ -35,6 +36,8 @@ help:
 	@echo "make demo [KVER=]    boot a VM and show the smoke livepatch at work"
 	@echo "make coccicheck [M=<dir>] [MODE=patch]  review checks (Coccinelle)"
 	@echo "make cocci-test      the review checks against their fixtures"
+	@echo "make sparse          build everything under sparse, on every kernel"
+	@echo "make kernel-doc      every public symbol documented, kernel-doc clean"
 
 setup:
 	@bash scripts/setup.sh
@@ -54,7 +57,7 @@ modules: need-kernels
 		cmp -s $$f $(BUILD)/$$f || cp $$f $(BUILD)/$$f; \
 	done
 	$(MAKE) -j$(JOBS) -C $(KDIR) M=$(CURDIR)/$(BUILD) W=1 \
-		KCFLAGS="$(KCFLAGS_EXTRA)" modules
+		KCFLAGS="$(KCFLAGS_EXTRA)" $(if $(SPARSE),C=2 CF=-Wsparse-error) modules
 
 all-kernels: need-kernels
 	@set -e; for k in $(ALL_KVERS); do $(MAKE) --no-print-directory modules KVER=$$k; done
@@ -80,13 +83,23 @@ coccicheck:
 cocci-test:
 	tests/cocci/run.sh
 
+sparse: need-kernels
+	@set -e; for k in $(ALL_KVERS); do \
+		$(MAKE) --no-print-directory modules KVER=$$k SPARSE=1 WERROR=1; done
+	tests/sparse/run.sh $(KVER) $(CURDIR)/$(BUILD)
+
+kernel-doc:
+	scripts/check-kernel-doc
+
 check: need-kernels
 	$(MAKE) unit
 	$(MAKE) cocci-test
 	$(MAKE) coccicheck
+	$(MAKE) kernel-doc
 	$(MAKE) all-kernels WERROR=1
-	$(MAKE) vmtest-selftest
-	$(MAKE) vmtest-all
+	$(MAKE) sparse
+	$(MAKE) vmtest-selftest WERROR=1
+	$(MAKE) vmtest-all WERROR=1
 
 clean:
 	rm -rf build

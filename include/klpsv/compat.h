@@ -15,11 +15,29 @@
 #include <linux/module.h>
 #include <linux/types.h>
 
+/**
+ * klpsv_compat_shadow_get() - klp_shadow_get()
+ * @obj: the object
+ * @id: shadow id
+ *
+ * Return: the shadow data, or NULL.
+ */
 static __always_inline void *klpsv_compat_shadow_get(void *obj, unsigned long id)
 {
 	return klp_shadow_get(obj, id);
 }
 
+/**
+ * klpsv_compat_shadow_get_or_alloc() - klp_shadow_get_or_alloc()
+ * @obj: the object
+ * @id: shadow id
+ * @size: bytes of shadow data
+ * @gfp: allocation flags
+ * @ctor: constructor, run under klp_shadow's lock
+ * @ctor_data: passed to @ctor
+ *
+ * Return: the existing or new shadow data, or NULL.
+ */
 static inline void *klpsv_compat_shadow_get_or_alloc(void *obj,
 		unsigned long id, size_t size, gfp_t gfp,
 		klp_shadow_ctor_t ctor, void *ctor_data)
@@ -27,36 +45,70 @@ static inline void *klpsv_compat_shadow_get_or_alloc(void *obj,
 	return klp_shadow_get_or_alloc(obj, id, size, gfp, ctor, ctor_data);
 }
 
+/**
+ * klpsv_compat_shadow_free() - klp_shadow_free() without destructor
+ * @obj: the object
+ * @id: shadow id
+ */
 static inline void klpsv_compat_shadow_free(void *obj, unsigned long id)
 {
 	klp_shadow_free(obj, id, NULL);
 }
 
-/* A key for system-wide shadow data: an address in vmlinux, the same for
- * every module and never reused for an object.
+/**
+ * klpsv_compat_registry_key() - key for system-wide shadow data
+ *
+ * An address in vmlinux, the same for every module and never reused for
+ * an object.
+ *
+ * Return: the key.
  */
 static inline void *klpsv_compat_registry_key(void)
 {
 	return (void *)&klp_shadow_get;
 }
 
+/**
+ * klpsv_compat_enable_patch() - klp_enable_patch()
+ * @patch: the patch
+ *
+ * Return: 0 or a negative errno.
+ */
 static inline int klpsv_compat_enable_patch(struct klp_patch *patch)
 {
 	return klp_enable_patch(patch);
 }
 
+/**
+ * klpsv_compat_is_replace() - is the patch cumulative?
+ * @patch: the patch
+ *
+ * Return: true for an atomic-replace patch.
+ */
 static inline bool klpsv_compat_is_replace(const struct klp_patch *patch)
 {
 	return patch->replace;
 }
 
+/**
+ * klpsv_compat_patch_name() - the patch's module name, for messages
+ * @patch: the patch
+ *
+ * Return: the name.
+ */
 static inline const char *klpsv_compat_patch_name(const struct klp_patch *patch)
 {
 	return patch->mod ? patch->mod->name : "?";
 }
 
-/* Describe one state of a patch: the kernel refuses a patch whose
- * states are older than those of the patch it replaces.
+/**
+ * klpsv_compat_set_state() - fill one klp_state
+ * @state: the state
+ * @id: its id
+ * @version: its version
+ *
+ * The kernel refuses a patch whose states are older than those of the
+ * patch it replaces.
  */
 static inline void klpsv_compat_set_state(struct klp_state *state,
 					  unsigned long id,
@@ -67,6 +119,11 @@ static inline void klpsv_compat_set_state(struct klp_state *state,
 	state->data = NULL;
 }
 
+/**
+ * klpsv_compat_set_states() - give a patch its klp_state array
+ * @patch: the patch
+ * @states: the array, terminated by an id 0
+ */
 static inline void klpsv_compat_set_states(struct klp_patch *patch,
 					   struct klp_state *states)
 {
