@@ -62,6 +62,32 @@
 	  ((unsigned long)(n) << KLPSV_ID_LOCAL_SHIFT)))
 
 /**
+ * typedef klpsv_version_t - a family version, not to be mixed with integers
+ *
+ * Written KLPSV_V(n); sparse refuses a plain integer where a version is
+ * expected, so a version cannot be confused with an id, an epoch or a
+ * count.
+ */
+typedef unsigned int __bitwise klpsv_version_t;
+
+/**
+ * KLPSV_V() - a family version
+ * @n: the version number, 1 .. KLPSV_VERSION_MAX
+ */
+#define KLPSV_V(n)	((__force klpsv_version_t)(n))
+
+/**
+ * klpsv_vnum() - the number of a version
+ * @v: the version
+ *
+ * Return: @v as a plain integer.
+ */
+static inline unsigned int klpsv_vnum(klpsv_version_t v)
+{
+	return (__force unsigned int)v;
+}
+
+/**
  * struct klpsv_field - one member of a shadow struct, for its fingerprint
  * @name: member name
  * @offset: offsetof() the member
@@ -156,7 +182,7 @@ typedef int (*klpsv_step_fn)(void *obj, const void *from, void *to);
 
 /**
  * struct klpsv_step - how a family takes over an older version
- * @from: the older version taken over
+ * @from: the older version taken over, KLPSV_V(n)
  * @layout: that version's layout; must match the live data exactly
  * @up: converts a @from instance into the family's version
  * @down: optional; converts back, used when the transition to the new
@@ -165,7 +191,7 @@ typedef int (*klpsv_step_fn)(void *obj, const void *from, void *to);
  *	been migrated and is freed (after the transition)
  */
 struct klpsv_step {
-	unsigned int from;
+	klpsv_version_t from;
 	struct klpsv_layout layout;
 	klpsv_step_fn up;
 	klpsv_step_fn down;
@@ -178,7 +204,7 @@ struct klpsv_index;
  * struct klpsv_family - a versioned kind of shadow data, as one patch knows it
  * @name: short name for logs and debugfs (at most 31 characters)
  * @id: KLPSV_ID() of the family, the same in every patch
- * @version: this patch's version of the family, 1 or more
+ * @version: this patch's version of the family, KLPSV_V(1) or more
  * @layout: this version's layout (KLPSV_LAYOUT())
  * @reserve: bytes of tail room allocated after the struct, so later
  *	additive versions can grow in place
@@ -200,7 +226,7 @@ struct klpsv_index;
 struct klpsv_family {
 	const char *name;
 	unsigned long id;
-	unsigned int version;
+	klpsv_version_t version;
 	struct klpsv_layout layout;
 	unsigned int reserve;
 	klpsv_ctor_t ctor;
@@ -216,6 +242,17 @@ struct klpsv_family {
 	u32 alloc_size;
 	unsigned int mode;
 };
+
+/**
+ * klpsv_fver() - the version number of a family declaration
+ * @family: the family
+ *
+ * Return: its version as a plain integer.
+ */
+static inline unsigned int klpsv_fver(const struct klpsv_family *family)
+{
+	return klpsv_vnum(family->version);
+}
 
 /**
  * KLPSV_STEPS() - fill the steps of a family declaration
@@ -275,7 +312,7 @@ static __always_inline void *klpsv_get(struct klpsv_family *family, void *obj)
 	struct klpsv_hdr *hdr;
 
 	hdr = klpsv_compat_shadow_get(obj, family->id | family->epoch);
-	if (likely(hdr && hdr->version == family->version))
+	if (likely(hdr && hdr->version == klpsv_vnum(family->version)))
 		return hdr + 1;
 	return klpsv_get_slow(family, obj, hdr);
 }

@@ -84,7 +84,7 @@ const struct klpsv_step *klpsv_find_step(const struct klpsv_family *family,
 	unsigned int i;
 
 	for (i = 0; i < family->nr_steps; i++) {
-		if (family->steps[i].from == from)
+		if (klpsv_vnum(family->steps[i].from) == from)
 			return &family->steps[i];
 	}
 	return NULL;
@@ -156,6 +156,31 @@ int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to)
 	return fn(obj, from, to);
 }
 
+/**
+ * klpsv_in_place_step() - run an additive step on an instance, in place
+ * @index: the index, locked
+ * @step: the step from the instance's version
+ * @hdr: the instance
+ *
+ * On failure the tail room beyond the source version is zeroed again, as
+ * it was, so a failed step leaves no trace of what it wrote.
+ *
+ * Return: what the step returned.
+ */
+int klpsv_in_place_step(struct klpsv_index *index,
+			const struct klpsv_step *step, struct klpsv_hdr *hdr)
+	__must_hold(&index->lock)
+{
+	u32 from_size = min(step->layout.size, index->alloc_size);
+	int err;
+
+	err = klpsv_run_step(step->up, hdr->obj, hdr + 1, hdr + 1);
+	if (err)
+		memset((char *)(hdr + 1) + from_size, 0,
+		       index->alloc_size - from_size);
+	return err;
+}
+
 /* How a family releases an instance of a given version, outside locks. */
 static void release_instance(const struct klpsv_family *family,
 			     struct klpsv_hdr *hdr)
@@ -163,7 +188,7 @@ static void release_instance(const struct klpsv_family *family,
 	unsigned int version = klpsv_hdr_version(hdr);
 	const struct klpsv_step *step;
 
-	if (version == family->version) {
+	if (version == klpsv_fver(family)) {
 		if (family->dtor)
 			family->dtor(hdr->obj, hdr + 1);
 		return;
@@ -206,12 +231,12 @@ static void *migrate_in_place(struct klpsv_family *family,
 	if (!is_linked(hdr))
 		return NULL;
 	version = klpsv_hdr_version(hdr);
-	if (version >= family->version)
+	if (version >= klpsv_fver(family))
 		return hdr + 1;
 	step = klpsv_find_step(family, version);
-	if (!step || klpsv_run_step(step->up, obj, hdr + 1, hdr + 1))
+	if (!step || klpsv_in_place_step(index, step, hdr))
 		return NULL;
-	WRITE_ONCE(hdr->version, family->version);
+	WRITE_ONCE(hdr->version, klpsv_fver(family));
 	index->migrations++;
 	return hdr + 1;
 }
@@ -307,7 +332,7 @@ void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *shadow)
 		return NULL;
 	if (hdr && !klpsv_hdr_is_twin(hdr) && !(hdr->flags & KLPSV_HDR_PENDING)) {
 		/* A newer additive version keeps our members in place. */
-		if (klpsv_hdr_version(hdr) >= family->version)
+		if (klpsv_hdr_version(hdr) >= klpsv_fver(family))
 			return hdr + 1;
 		spin_lock_irqsave(&index->lock, flags);
 		data = migrate_in_place(family, index, obj);
@@ -324,7 +349,7 @@ void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *shadow)
 	if (!hdr) {
 		hdr = klpsv_shadow_new(obj, family->id | family->epoch,
 				       family->alloc_size,
-				       family->version | KLPSV_HDR_TWIN,
+				       klpsv_fver(family) | KLPSV_HDR_TWIN,
 				       KLPSV_HDR_PENDING, GFP_ATOMIC, &created);
 		if (!hdr)
 			return NULL;
@@ -367,7 +392,7 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 		return data;
 
 	hdr = klpsv_shadow_new(obj, family->id | family->epoch,
-			       family->alloc_size, family->version, 0, gfp,
+			       family->alloc_size, klpsv_fver(family), 0, gfp,
 			       &created);
 	if (!hdr || !created)
 		return NULL;

@@ -190,6 +190,8 @@ struct klpsv_hdr *klpsv_shadow_new(void *obj, unsigned long id,
 				   u32 alloc_size, unsigned int version,
 				   unsigned int flags, gfp_t gfp, bool *created);
 int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to);
+int klpsv_in_place_step(struct klpsv_index *index,
+			const struct klpsv_step *step, struct klpsv_hdr *hdr);
 void klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch);
 void klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch);
 int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,

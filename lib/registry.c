@@ -153,7 +153,7 @@ struct klpsv_index *klpsv_index_create(struct klpsv_registry *reg,
 	index->id = family->id;
 	strscpy(index->name, family->name, sizeof(index->name));
 	strscpy(index->owner, owner, sizeof(index->owner));
-	index->version = family->version;
+	index->version = klpsv_fver(family);
 	index->layout = family->fingerprint;
 	index->epoch = family->epoch;
 	index->size = family->layout.size;

@@ -71,9 +71,9 @@ static int validate_family(struct klpsv_patch *kp, struct klpsv_family *f)
 	    (f->id & KLPSV_ID_EPOCH_MASK) || !id_ns(f->id))
 		return klpsv_refuse(NULL, NULL, "%s: family '%s': id %#lx is not a KLPSV_ID(ns, n) with ns >= 1",
 				    p, f->name, f->id);
-	if (!f->version || f->version > KLPSV_VERSION_MAX)
+	if (!klpsv_fver(f) || klpsv_fver(f) > KLPSV_VERSION_MAX)
 		return klpsv_refuse(NULL, NULL, "%s: family '%s': version %u is outside 1..%u",
-				    p, f->name, f->version, KLPSV_VERSION_MAX);
+				    p, f->name, klpsv_fver(f), KLPSV_VERSION_MAX);
 	if (!f->retired) {
 		if (!f->layout.size || !f->layout.nr_fields ||
 		    (f->type_size && f->layout.size != f->type_size))
@@ -91,19 +91,19 @@ static int validate_family(struct klpsv_patch *kp, struct klpsv_family *f)
 	for (i = 0; i < f->nr_steps; i++) {
 		const struct klpsv_step *s = &f->steps[i];
 
-		if (!s->from || s->from >= f->version)
+		if (!klpsv_vnum(s->from) || klpsv_vnum(s->from) >= klpsv_fver(f))
 			return klpsv_refuse(NULL, NULL, "%s: family '%s': a step from v%u cannot lead to v%u: steps come from older versions",
-					    p, f->name, s->from, f->version);
+					    p, f->name, klpsv_vnum(s->from), klpsv_fver(f));
 		if (!f->retired && !s->up)
 			return klpsv_refuse(NULL, NULL, "%s: family '%s': the step from v%u has no .up function",
-					    p, f->name, s->from);
+					    p, f->name, klpsv_vnum(s->from));
 		if (!s->layout.size || !s->layout.nr_fields)
 			return klpsv_refuse(NULL, NULL, "%s: family '%s': the step from v%u needs the .layout of v%u",
-					    p, f->name, s->from, s->from);
+					    p, f->name, klpsv_vnum(s->from), klpsv_vnum(s->from));
 		for (j = 0; j < i; j++) {
-			if (f->steps[j].from == s->from)
+			if (klpsv_vnum(f->steps[j].from) == klpsv_vnum(s->from))
 				return klpsv_refuse(NULL, NULL, "%s: family '%s': two steps from v%u",
-						    p, f->name, s->from);
+						    p, f->name, klpsv_vnum(s->from));
 		}
 	}
 	if (!f->retired)
@@ -135,7 +135,7 @@ static int add_states(struct klpsv_patch *kp)
 	for (i = 0; i < n_own; i++)
 		states[i] = own[i];
 	for_each_family(kp, f, j)
-		klpsv_compat_set_state(&states[n_own + j], f->id, f->version);
+		klpsv_compat_set_state(&states[n_own + j], f->id, klpsv_fver(f));
 	kp->states = states;
 	klpsv_compat_set_states(kp->patch, states);
 	return 0;
@@ -148,8 +148,7 @@ static int validate_patch(struct klpsv_patch *kp)
 	int err;
 
 	if (!kp->patch || !kp->families || !kp->families[0]) {
-		pr_err("%s: the klpsv_patch needs .patch and at least one family\n",
-		       __func__);
+		pr_err("a struct klpsv_patch needs .patch and at least one family\n");
 		return -EINVAL;
 	}
 	if (!klpsv_compat_is_replace(kp->patch))
@@ -201,24 +200,24 @@ static int check_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	if (index->state == KLPSV_INDEX_TRANSITION)
 		return 0;	/* the kernel refuses: a transition is running */
 	if (index->state == KLPSV_INDEX_RETIRED) {
-		if (f->version <= index->version && !f->retired)
+		if (klpsv_fver(f) <= index->version && !f->retired)
 			return klpsv_refuse(reg, index, "%s: family '%s' was retired at v%u by %s: reviving it needs a version above %u",
 					    p, f->name, index->version,
 					    index->owner, index->version);
 		return 0;
 	}
-	if (f->version < index->version)
+	if (klpsv_fver(f) < index->version)
 		return klpsv_refuse(reg, index, "%s: family '%s': refusing downgrade from live v%u (%s) to v%u: to undo v%u, ship a patch with version %u or more",
 				    p, f->name, index->version, index->owner,
-				    f->version, index->version,
+				    klpsv_fver(f), index->version,
 				    index->version + 1);
-	if (f->version == index->version) {
+	if (klpsv_fver(f) == index->version) {
 		if (f->retired)
 			return klpsv_refuse(reg, index, "%s: family '%s': a tombstone needs a version above the live v%u",
 					    p, f->name, index->version);
 		if (f->fingerprint != index->layout)
 			return klpsv_refuse(reg, index, "%s: family '%s': v%u has layout %08x here but %08x live (%s): a changed layout needs a new version and a step from v%u",
-					    p, f->name, f->version,
+					    p, f->name, klpsv_fver(f),
 					    f->fingerprint, index->layout,
 					    index->owner, index->version);
 		return 0;
@@ -227,11 +226,11 @@ static int check_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	if (!step)
 		return klpsv_refuse(reg, index, "%s: family '%s': no step from live v%u (%s) to v%u: add a struct klpsv_step with .from = %u",
 				    p, f->name, index->version, index->owner,
-				    f->version, index->version);
+				    klpsv_fver(f), index->version);
 	layout = klpsv_layout_fingerprint(&step->layout);
 	if (layout != index->layout)
 		return klpsv_refuse(reg, index, "%s: family '%s': the step from v%u expects layout %08x but live v%u (%s) has %08x: describe the live v%u exactly",
-				    p, f->name, step->from, layout,
+				    p, f->name, klpsv_vnum(step->from), layout,
 				    index->version, index->owner, index->layout,
 				    index->version);
 	return 0;
@@ -274,19 +273,19 @@ static int in_place_one(struct klpsv_family *f, struct klpsv_index *index,
 	if (!hdr || list_empty(&hdr->link))
 		goto out;
 	version = klpsv_hdr_version(hdr);
-	if (version >= f->version)
+	if (version >= klpsv_fver(f))
 		goto out;
 	step = klpsv_find_step(f, version);
-	err = step ? klpsv_run_step(step->up, obj, hdr + 1, hdr + 1) : -EINVAL;
+	err = step ? klpsv_in_place_step(index, step, hdr) : -EINVAL;
 	if (!err) {
-		WRITE_ONCE(hdr->version, f->version);
+		WRITE_ONCE(hdr->version, klpsv_fver(f));
 		index->migrations++;
 	}
 out:
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (err)
 		pr_err("%s: family '%s': migrating an instance from v%u to v%u failed (%d)\n",
-		       pname(this_patch), f->name, version, f->version, err);
+		       pname(this_patch), f->name, version, klpsv_fver(f), err);
 	return err;
 }
 
@@ -304,6 +303,7 @@ static int in_place_revert_one(struct klpsv_family *f,
 		memset((char *)(hdr + 1) + index->size, 0,
 		       index->alloc_size - index->size);
 		WRITE_ONCE(hdr->version, index->prev_version);
+		index->migrations--;
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
 	return 0;
@@ -323,7 +323,7 @@ static int twin_one(struct klpsv_family *f, struct klpsv_index *index,
 	int err;
 
 	twin = klpsv_shadow_new(obj, f->id | f->epoch, f->alloc_size,
-				f->version | KLPSV_HDR_TWIN, KLPSV_HDR_PENDING,
+				klpsv_fver(f) | KLPSV_HDR_TWIN, KLPSV_HDR_PENDING,
 				gfp, &created);
 	if (!twin)
 		return -ENOMEM;
@@ -336,19 +336,22 @@ static int twin_one(struct klpsv_family *f, struct klpsv_index *index,
 		return 0;	/* old code freed the object meanwhile */
 	if (err)
 		pr_err("%s: family '%s': a step to v%u failed (%d)\n",
-		       pname(this_patch), f->name, f->version, err);
+		       pname(this_patch), f->name, klpsv_fver(f), err);
 	return err;
 }
 
-/* After the transition: the twin takes over, the older instance goes. */
+/* After the transition: the twin takes over, the older instance goes.
+ * A twin that cannot be brought up to date is lost with it, and counted.
+ */
 static int twin_finish_one(struct klpsv_family *f, struct klpsv_index *index,
 			   void *obj, void *arg)
 {
-	struct klpsv_hdr *twin, *old;
+	struct klpsv_hdr *twin, *old, *stale = NULL;
 	unsigned long flags;
 	bool lost = false;
+	int err;
 
-	twin_one(f, index, obj, (void *)1);
+	err = twin_one(f, index, obj, (void *)1);
 	spin_lock_irqsave(&index->lock, flags);
 	old = klpsv_compat_shadow_get(obj, f->id | index->epoch);
 	if (!old || list_empty(&old->link)) {
@@ -356,17 +359,25 @@ static int twin_finish_one(struct klpsv_family *f, struct klpsv_index *index,
 		return 0;
 	}
 	twin = klpsv_compat_shadow_get(obj, f->id | f->epoch);
-	if (twin && !list_empty(&twin->link)) {
-		WRITE_ONCE(twin->version, f->version);
+	if (twin && list_empty(&twin->link))
+		twin = NULL;
+	if (twin && !err) {
+		WRITE_ONCE(twin->version, klpsv_fver(f));
 	} else {
 		lost = true;
 		index->lost++;
+		if (twin) {
+			klpsv_unlink(index, twin, f->epoch);
+			stale = twin;
+		}
 	}
 	klpsv_unlink(index, old, index->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (lost)
 		pr_err("%s: family '%s': an instance could not be migrated from v%u after the transition and is freed\n",
 		       pname(this_patch), f->name, klpsv_hdr_version(old));
+	if (stale)
+		klpsv_drop(f, stale, f->epoch);
 	klpsv_drop(f, old, index->epoch);
 	return 0;
 }
@@ -440,6 +451,8 @@ static int twin_revert_one(struct klpsv_family *f, struct klpsv_index *index,
 			klpsv_link(index, old, index->epoch);
 			created = false;
 		}
+		if (klpsv_hdr_is_twin(twin))
+			index->migrations--;
 		klpsv_unlink(index, twin, f->epoch);
 	}
 	if (created)
@@ -497,8 +510,7 @@ static void revert_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 		index->next_epoch = index->epoch;
 		break;
 	case TAKE_RETIRE:
-		if (index)
-			set_state(index, KLPSV_INDEX_LIVE);
+		set_state(index, KLPSV_INDEX_LIVE);
 		break;
 	}
 	f->mode = TAKE_NONE;
@@ -521,10 +533,12 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 
 	f->index = index;
 	if (f->retired) {
-		f->mode = TAKE_RETIRE;
+		/* Already retired (or never seen): carried along, nothing to do. */
+		f->mode = TAKE_NONE;
 		if (index && index->state == KLPSV_INDEX_LIVE) {
+			f->mode = TAKE_RETIRE;
 			index->prev_version = index->version;
-			index->next_version = f->version;
+			index->next_version = klpsv_fver(f);
 			set_state(index, KLPSV_INDEX_TRANSITION);
 		}
 		return 0;
@@ -540,7 +554,7 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 			index->prev_version = 0;
 		} else {
 			index->prev_version = index->version;
-			index->version = f->version;
+			index->version = klpsv_fver(f);
 			index->layout = f->fingerprint;
 			index->epoch = index->next_epoch = f->epoch;
 			index->size = f->layout.size;
@@ -550,7 +564,7 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 		f->index = index;
 		return 0;
 	}
-	if (f->version == index->version) {
+	if (klpsv_fver(f) == index->version) {
 		f->epoch = index->epoch;
 		f->alloc_size = index->alloc_size;
 		f->mode = TAKE_SAME;
@@ -561,7 +575,7 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	additive = klpsv_layout_is_prefix(&step->layout, &f->layout) &&
 		   f->layout.size <= index->alloc_size;
 	index->prev_version = index->version;
-	index->next_version = f->version;
+	index->next_version = klpsv_fver(f);
 	index->next_layout = f->fingerprint;
 	index->next_size = f->layout.size;
 	if (additive) {
@@ -578,7 +592,7 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	set_state(index, KLPSV_INDEX_TRANSITION);
 
 	pr_info("%s: family '%s': taking over %llu instances, v%u -> v%u (%s)\n",
-		pname(kp), f->name, index->count, index->version, f->version,
+		pname(kp), f->name, index->count, index->version, klpsv_fver(f),
 		additive ? "in place" : "new layout");
 	err = klpsv_walk(f, index, &index->instances,
 			 additive ? in_place_one : twin_one, NULL);
@@ -600,13 +614,12 @@ static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f)
 		klpsv_walk(f, index, &index->next, free_stale_one, NULL);
 		break;
 	case TAKE_RETIRE:
-		if (index && index->state != KLPSV_INDEX_RETIRED) {
-			free_all(f, index);
-			index->version = f->version;
-			set_state(index, KLPSV_INDEX_RETIRED);
-			pr_info("%s: family '%s' retired at v%u\n", pname(kp),
-				f->name, f->version);
-		}
+		free_all(f, index);
+		index->version = klpsv_fver(f);
+		strscpy(index->owner, pname(kp), sizeof(index->owner));
+		set_state(index, KLPSV_INDEX_RETIRED);
+		pr_info("%s: family '%s' retired at v%u\n", pname(kp),
+			f->name, klpsv_fver(f));
 		f->mode = TAKE_NONE;
 		return;
 	case TAKE_NONE:

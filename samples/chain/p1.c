@@ -14,7 +14,7 @@
 KLPSV_FAMILY(stats, struct stats_v1,
 	.name = "stats",
 	.id = STATS_ID,
-	.version = 1,
+	.version = KLPSV_V(1),
 	.layout = STATS_V1_LAYOUT,
 	.reserve = STATS_RESERVE,
 );

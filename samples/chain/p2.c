@@ -25,17 +25,17 @@ static int stats_v1_to_v2(void *obj, const void *from, void *to)
 KLPSV_FAMILY(stats, struct stats_v2,
 	.name = "stats",
 	.id = STATS_ID,
-	.version = 2,
+	.version = KLPSV_V(2),
 	.layout = STATS_V2_LAYOUT,
 	.reserve = STATS_RESERVE,
-	KLPSV_STEPS({ .from = 1, .layout = STATS_V1_LAYOUT,
+	KLPSV_STEPS({ .from = KLPSV_V(1), .layout = STATS_V1_LAYOUT,
 		      .up = stats_v1_to_v2 }),
 );
 
 KLPSV_FAMILY(tag, struct tag_v1,
 	.name = "tag",
 	.id = TAG_ID,
-	.version = 1,
+	.version = KLPSV_V(1),
 	.layout = TAG_V1_LAYOUT,
 );
 

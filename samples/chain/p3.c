@@ -62,13 +62,13 @@ static void tag_v1_release(void *obj, void *data)
 KLPSV_FAMILY(stats, struct stats_v3,
 	.name = "stats",
 	.id = STATS_ID,
-	.version = 3,
+	.version = KLPSV_V(3),
 	.layout = STATS_V3_LAYOUT,
 	.reserve = STATS_RESERVE,
 	.dtor = stats_v3_dtor,
-	KLPSV_STEPS({ .from = 1, .layout = STATS_V1_LAYOUT,
+	KLPSV_STEPS({ .from = KLPSV_V(1), .layout = STATS_V1_LAYOUT,
 		      .up = stats_v1_to_v3 },
-		    { .from = 2, .layout = STATS_V2_LAYOUT,
+		    { .from = KLPSV_V(2), .layout = STATS_V2_LAYOUT,
 		      .up = stats_v2_to_v3, .down = stats_v3_to_v2 }),
 );
 
@@ -76,9 +76,9 @@ KLPSV_FAMILY(stats, struct stats_v3,
 static struct klpsv_family tag_tombstone = {
 	.name = "tag",
 	.id = TAG_ID,
-	.version = 2,
+	.version = KLPSV_V(2),
 	.retired = true,
-	KLPSV_STEPS({ .from = 1, .layout = TAG_V1_LAYOUT,
+	KLPSV_STEPS({ .from = KLPSV_V(1), .layout = TAG_V1_LAYOUT,
 		      .release = tag_v1_release }),
 };
 

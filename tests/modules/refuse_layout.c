@@ -8,13 +8,13 @@ struct stats_v2_other {
 };
 
 KLPSV_FAMILY(stats, struct stats_v2_other, .name = "stats", .id = STATS_ID,
-	     .version = 2,
+	     .version = KLPSV_V(2),
 	     .layout = KLPSV_LAYOUT(struct stats_v2_other,
 			KLPSV_FIELD(struct stats_v2_other, bytes),
 			KLPSV_FIELD(struct stats_v2_other, touches)),
-	     KLPSV_STEPS({ .from = 1, .layout = STATS_V1_LAYOUT,
+	     KLPSV_STEPS({ .from = KLPSV_V(1), .layout = STATS_V1_LAYOUT,
 			   .up = refuse_never }));
 KLPSV_FAMILY(tag, struct tag_v1, .name = "tag", .id = TAG_ID,
-	     .version = 1, .layout = TAG_V1_LAYOUT);
+	     .version = KLPSV_V(1), .layout = TAG_V1_LAYOUT);
 
 REFUSE_PATCH("same version, other layout", true, &stats_family, &tag_family);

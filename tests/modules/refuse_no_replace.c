@@ -3,6 +3,6 @@
 #include "refuse.h"
 
 KLPSV_FAMILY(stats, struct stats_v1, .name = "stats", .id = STATS_ID,
-	     .version = 1, .layout = STATS_V1_LAYOUT);
+	     .version = KLPSV_V(1), .layout = STATS_V1_LAYOUT);
 
 REFUSE_PATCH("no .replace", false, &stats_family);

@@ -7,8 +7,8 @@ struct stats_v1_other {
 };
 
 KLPSV_FAMILY(stats, struct stats_v3, .name = "stats", .id = STATS_ID,
-	     .version = 3, .layout = STATS_V3_LAYOUT,
-	     KLPSV_STEPS({ .from = 1,
+	     .version = KLPSV_V(3), .layout = STATS_V3_LAYOUT,
+	     KLPSV_STEPS({ .from = KLPSV_V(1),
 			   .layout = KLPSV_LAYOUT(struct stats_v1_other,
 				KLPSV_FIELD(struct stats_v1_other, touches)),
 			   .up = refuse_never }));

@@ -3,6 +3,6 @@
 #include "refuse.h"
 
 KLPSV_FAMILY(stats, struct stats_v2, .name = "stats", .id = STATS_ID,
-	     .version = 1, .layout = STATS_V1_LAYOUT);
+	     .version = KLPSV_V(1), .layout = STATS_V1_LAYOUT);
 
 REFUSE_PATCH("layout of another type", true, &stats_family);

@@ -3,6 +3,6 @@
 #include "refuse.h"
 
 KLPSV_FAMILY(tag, struct tag_v1, .name = "tag", .id = TAG_ID,
-	     .version = 1, .layout = TAG_V1_LAYOUT);
+	     .version = KLPSV_V(1), .layout = TAG_V1_LAYOUT);
 
 REFUSE_PATCH("a live family not declared", true, &tag_family);

@@ -610,11 +610,19 @@ int klpm_transition_finish(void)
 	return 0;
 }
 
+/* klpm_hold_transitions(): some task has not switched yet. */
+static bool klpm_hold;
+
+void klpm_hold_transitions(bool hold)
+{
+	WRITE_ONCE(klpm_hold, hold);
+}
+
 int klp_enable_patch(struct klp_patch *patch)
 {
 	int ret = klpm_enable_begin(patch);
 
-	if (!ret)
+	if (!ret && !READ_ONCE(klpm_hold))
 		klpm_transition_finish();
 	return ret;
 }
@@ -755,6 +763,7 @@ unsigned int klpm_reset(void)
 	}
 	klp_transition_patch = NULL;
 	klp_target_state = KLPM_IDLE;
+	klpm_hold = false;
 	mutex_unlock(&klp_mutex);
 	return n;
 }

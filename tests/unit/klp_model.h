@@ -36,6 +36,15 @@ int klpm_disable_begin(struct klp_patch *patch);
 /* Every task has switched: replaced patches go away, post_* run. */
 int klpm_transition_finish(void);
 
+/*
+ * While set, klp_enable_patch() returns 0 with the transition still
+ * running, as the kernel's does when a task has not switched yet (one
+ * parked in a patched function): the test then plays old and new code and
+ * ends it with klpm_transition_finish() or klpm_transition_revert().
+ * klpm_reset() clears it.
+ */
+void klpm_hold_transitions(bool hold);
+
 /* Reverse the running transition (what writing to "enabled" does). */
 int klpm_transition_revert(void);
 

@@ -9,6 +9,7 @@ void shim_usleep(unsigned long usecs);
 /* Sleeping delays check the context; busy-waits do not. */
 #define msleep(ms)		do { might_sleep(); shim_usleep((ms) * 1000UL); } while (0)
 #define ssleep(s)		msleep((s) * 1000UL)
+#define msleep_interruptible(ms)	({ msleep(ms); 0UL; })
 #define usleep_range(lo, hi)	do { might_sleep(); shim_usleep(lo); } while (0)
 #define fsleep(us)		do { might_sleep(); shim_usleep(us); } while (0)
 #define udelay(us)		shim_usleep(us)

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers of the klpsv core tests (see test_klpsv.h).  No test here.
+ */
+#include <linux/debugfs.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "test_klpsv.h"
+
+static void family_reset(struct klpsv_family *f)
+{
+	f->index = NULL;
+	f->fingerprint = 0;
+	f->epoch = 0;
+	f->alloc_size = 0;
+	f->mode = 0;
+}
+
+void kmod_load(struct kmod *m, const char *name,
+	       struct klpsv_family **families)
+{
+	struct klp_state own[ARRAY_SIZE(m->own_states)];
+	struct klpsv_family **f;
+
+	/* a module cannot be loaded again while its patch is installed */
+	ASSERT_FALSE(klpm_patch_installed(&m->patch));
+	/* a patch may declare states of its own: keep them */
+	memcpy(own, m->own_states, sizeof(own));
+	memset(m, 0, sizeof(*m));
+	memcpy(m->own_states, own, sizeof(own));
+	strscpy(m->mod.name, name, sizeof(m->mod.name));
+	m->objs[0].funcs = m->no_funcs;
+	m->objs[0].callbacks = (struct klp_callbacks)KLPSV_CALLBACKS;
+	m->patch.mod = &m->mod;
+	m->patch.objs = m->objs;
+	m->patch.replace = true;
+	if (m->own_states[0].id)
+		m->patch.states = m->own_states;
+	m->kp.patch = &m->patch;
+	m->kp.families = families;
+	for (f = families; f && *f; f++)
+		family_reset(*f);
+}
+
+int kmod_enable(struct kmod *m)
+{
+	return klpsv_enable_patch(&m->kp);
+}
+
+void kmod_detach(struct kmod *m)
+{
+	unsigned int n = 0;
+
+	if (m->patch.states) {
+		while (m->patch.states[n].id && n < ARRAY_SIZE(m->kept) - 1) {
+			m->kept[n] = m->patch.states[n];
+			n++;
+		}
+	}
+	klpsv_patch_exit(&m->kp);
+	/* the installed patch keeps its states: the kernel still sees them */
+	m->patch.states = n ? m->kept : NULL;
+}
+
+void kmod_exit(struct kmod *m)
+{
+	klpsv_patch_exit(&m->kp);
+}
+
+void kt_begin(void)
+{
+	struct klpsv_patch *kp = klpsv_this_patch();
+
+	klpm_hold_transitions(false);
+	/*
+	 * An earlier test ended by an ASSERT with a module still holding the
+	 * library: its debugfs entries were removed by the framework, so
+	 * give the library a fresh directory to remove before letting go.
+	 */
+	if (kp) {
+		klpsv_debugfs_init(kp);
+		klpsv_patch_exit(kp);
+		debugfs_lookup_and_remove("klpsv", NULL);
+	}
+}
+
+void kt_end(void)
+{
+	struct klpsv_registry *reg = kt_registry();
+
+	klpm_hold_transitions(false);
+	EXPECT_NULL(klpsv_this_patch());
+	/*
+	 * The registry stays for the kernel's lifetime by design, and so
+	 * does the "klpsv" debugfs directory: a test removes them once every
+	 * family is gone, for the next test to start from a fresh kernel.
+	 */
+	if (reg) {
+		EXPECT(list_empty(&reg->families));
+		if (list_empty(&reg->families))
+			klp_shadow_free(klpsv_compat_registry_key(),
+					KLPSV_REGISTRY_ID, NULL);
+	}
+	debugfs_lookup_and_remove("klpsv", NULL);
+}
+
+struct klpsv_registry *kt_registry(void)
+{
+	return klp_shadow_get(klpsv_compat_registry_key(), KLPSV_REGISTRY_ID);
+}
+
+struct klpsv_index *kt_index(unsigned long id)
+{
+	struct klpsv_registry *reg = kt_registry();
+	struct klpsv_index *index;
+
+	if (!reg)
+		return NULL;
+	list_for_each_entry(index, &reg->families, node) {
+		if (index->id == id)
+			return index;
+	}
+	return NULL;
+}
+
+struct klpsv_hdr *kt_hdr(void *obj, unsigned long id, unsigned int epoch)
+{
+	return klp_shadow_get(obj, id | epoch);
+}
+
+static bool is_instance_id(unsigned long id)
+{
+	return id >> KLPSV_ID_MAGIC_SHIFT == KLPSV_ID_MAGIC &&
+	       id != KLPSV_REGISTRY_ID;
+}
+
+static void count_one(void *obj, unsigned long id, void *data, void *arg)
+{
+	if (is_instance_id(id))
+		(*(unsigned long *)arg)++;
+}
+
+unsigned long kt_instances(void)
+{
+	unsigned long n = 0;
+
+	klpm_shadow_for_each(count_one, &n);
+	return n;
+}
+
+struct snap_walk {
+	struct kt_snap *s;
+	void *data[KT_SNAP_MAX];
+	bool overflow;
+};
+
+static void snap_one(void *obj, unsigned long id, void *data, void *arg)
+{
+	struct snap_walk *w = arg;
+
+	if (!is_instance_id(id))
+		return;
+	if (w->s->n == KT_SNAP_MAX) {
+		w->overflow = true;
+		return;
+	}
+	w->s->e[w->s->n].obj = obj;
+	w->s->e[w->s->n].id = id;
+	w->data[w->s->n] = data;
+	w->s->n++;
+}
+
+static int entry_cmp(const struct kt_snap_entry *a,
+		     const struct kt_snap_entry *b)
+{
+	if (a->obj != b->obj)
+		return a->obj < b->obj ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return 0;
+}
+
+void kt_snapshot(struct kt_snap *s)
+{
+	static struct snap_walk w;
+	unsigned int i, j;
+
+	memset(s, 0, sizeof(*s));
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	klpm_shadow_for_each(snap_one, &w);
+	EXPECT_FALSE(w.overflow);
+	for (i = 0; i < s->n; i++) {
+		struct kt_snap_entry *e = &s->e[i];
+		struct klpsv_index *index = kt_index(e->id & ~KLPSV_ID_EPOCH_MASK);
+		u32 epoch = e->id & KLPSV_ID_EPOCH_MASK, alloc = 0;
+
+		/* an instance always belongs to a family's index */
+		EXPECT_NOT_NULL(index);
+		if (index)
+			alloc = epoch == index->epoch ? index->alloc_size :
+							index->next_alloc_size;
+		e->len = sizeof(struct klpsv_hdr) + alloc;
+		EXPECT_LE(e->len, (size_t)KT_SNAP_BYTES);
+		if (e->len > KT_SNAP_BYTES)
+			e->len = KT_SNAP_BYTES;
+		memcpy(e->bytes, w.data[i], e->len);
+	}
+	/* sorted by (obj, id), so two snapshots compare entry by entry */
+	for (i = 1; i < s->n; i++) {
+		for (j = i; j > 0 && entry_cmp(&s->e[j - 1], &s->e[j]) > 0; j--) {
+			struct kt_snap_entry t = s->e[j];
+
+			s->e[j] = s->e[j - 1];
+			s->e[j - 1] = t;
+		}
+	}
+}
+
+bool kt_snap_same(const struct kt_snap *a, const struct kt_snap *b,
+		  const char *file, int line)
+{
+	unsigned int i;
+	size_t k;
+	bool same = true;
+
+	if (a->n != b->n) {
+		test_fail(file, line, "snapshot: %u instances before, %u now",
+			  a->n, b->n);
+		return false;
+	}
+	for (i = 0; i < a->n; i++) {
+		const struct kt_snap_entry *x = &a->e[i], *y = &b->e[i];
+
+		if (x->obj != y->obj || x->id != y->id || x->len != y->len) {
+			test_fail(file, line, "snapshot: instance %u was <%p, %#lx> (%zu bytes), now <%p, %#lx> (%zu bytes)",
+				  i, x->obj, x->id, x->len, y->obj, y->id,
+				  y->len);
+			same = false;
+			continue;
+		}
+		for (k = 0; k < x->len; k++) {
+			if (x->bytes[k] != y->bytes[k]) {
+				test_fail(file, line, "snapshot: <%p, %#lx> byte %zu was %#x, now %#x",
+					  x->obj, x->id, k, x->bytes[k],
+					  y->bytes[k]);
+				same = false;
+				break;
+			}
+		}
+	}
+	return same;
+}
+
+#define SAME_FIELD(f) do {						\
+	if (a->f != b->f) {						\
+		test_fail(file, line, "index '%s': " #f " was %llu, now %llu", \
+			  a->name, (unsigned long long)a->f,		\
+			  (unsigned long long)b->f);			\
+		same = false;						\
+	}								\
+} while (0)
+
+bool kt_index_same(const struct klpsv_index *a, const struct klpsv_index *b,
+		   const char *file, int line)
+{
+	bool same = true;
+
+	SAME_FIELD(magic);
+	SAME_FIELD(format);
+	SAME_FIELD(state);
+	SAME_FIELD(id);
+	SAME_FIELD(version);
+	SAME_FIELD(layout);
+	SAME_FIELD(epoch);
+	SAME_FIELD(size);
+	SAME_FIELD(alloc_size);
+	SAME_FIELD(count);
+	SAME_FIELD(bytes);
+	SAME_FIELD(next_count);
+	SAME_FIELD(lost);
+	if (strcmp(a->name, b->name) || strcmp(a->owner, b->owner)) {
+		test_fail(file, line, "index: name/owner was %s/%s, now %s/%s",
+			  a->name, a->owner, b->name, b->owner);
+		same = false;
+	}
+	return same;
+}
+
+const char *kt_log_line(const char *substr)
+{
+	const char *l = shim_log_find(substr);
+
+	return l ? l : "";
+}

@@ -1,0 +1,865 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transitions: while old and new code run together (a transition held
+ * open, as by a task parked in a patched function), no update made by
+ * either side is lost; a reverted transition leaves the predecessor's data
+ * as it was.  The test plays both sides: the old patch's accessors (its
+ * module is still loaded during the transition) and the new one's.
+ */
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "../../samples/chain/schemas.h"
+#include "test_klpsv.h"
+
+#define NR_OLD 5		/* objects with data before the transition */
+#define NR_OBJS 7		/* and two more */
+
+static struct chain_session sess[NR_OBJS];
+static struct kmod oldm, newm;
+
+static unsigned int up_calls[NR_OBJS], down_calls[NR_OBJS];
+static unsigned int v2_dtor[NR_OBJS], v2_release[NR_OBJS], v3_dtor[NR_OBJS];
+static unsigned int v1_release[NR_OBJS];
+
+static unsigned int *slot(unsigned int *c, void *obj)
+{
+	struct chain_session *s = obj;
+
+	BUG_ON(s < sess || s >= sess + NR_OBJS);
+	return &c[s - sess];
+}
+
+static void reset_counts(void)
+{
+	memset(up_calls, 0, sizeof(up_calls));
+	memset(down_calls, 0, sizeof(down_calls));
+	memset(v2_dtor, 0, sizeof(v2_dtor));
+	memset(v2_release, 0, sizeof(v2_release));
+	memset(v3_dtor, 0, sizeof(v3_dtor));
+	memset(v1_release, 0, sizeof(v1_release));
+}
+
+/* ---------------------------------------------------------------------
+ * Breaking: stats v2 (old) -> v3 (new), with and without a down step.
+ */
+static int up23(void *obj, const void *from, void *to)
+{
+	const struct stats_v2 *o = from;
+	struct stats_v3 *n = to;
+
+	(*slot(up_calls, obj))++;
+	n->touches = o->touches;
+	n->bytes = o->bytes;
+	return 0;
+}
+
+static int down32(void *obj, const void *from, void *to)
+{
+	const struct stats_v3 *n = from;
+	struct stats_v2 *o = to;
+
+	(*slot(down_calls, obj))++;
+	o->touches = min_t(u64, n->touches, U32_MAX);
+	o->bytes = min_t(u64, n->bytes, U32_MAX);
+	return 0;
+}
+
+static void v2_dtor_fn(void *obj, void *data)
+{
+	(*slot(v2_dtor, obj))++;
+}
+
+static void v2_release_fn(void *obj, void *data)
+{
+	(*slot(v2_release, obj))++;
+}
+
+static void v3_dtor_fn(void *obj, void *data)
+{
+	(*slot(v3_dtor, obj))++;
+}
+
+KLPSV_FAMILY(o2, struct stats_v2, .name = "stats", .id = STATS_ID,
+	     .version = 2, .layout = STATS_V2_LAYOUT, .reserve = STATS_RESERVE,
+	     .dtor = v2_dtor_fn);
+KLPSV_FAMILY(n3, struct stats_v3, .name = "stats", .id = STATS_ID,
+	     .version = 3, .layout = STATS_V3_LAYOUT, .reserve = STATS_RESERVE,
+	     .dtor = v3_dtor_fn,
+	     KLPSV_STEPS({ .from = 2, .layout = STATS_V2_LAYOUT, .up = up23,
+			   .down = down32, .release = v2_release_fn }));
+/* the same without a down step */
+KLPSV_FAMILY(m3, struct stats_v3, .name = "stats", .id = STATS_ID,
+	     .version = 3, .layout = STATS_V3_LAYOUT, .reserve = STATS_RESERVE,
+	     .dtor = v3_dtor_fn,
+	     KLPSV_STEPS({ .from = 2, .layout = STATS_V2_LAYOUT, .up = up23,
+			   .release = v2_release_fn }));
+
+static struct klpsv_family *o2_fams[] = { &o2_family, NULL };
+static struct klpsv_family *n3_fams[] = { &n3_family, NULL };
+static struct klpsv_family *m3_fams[] = { &m3_family, NULL };
+
+static struct kt_snap snap0, snap1;
+static struct klpsv_index index0;
+
+/* The old patch live with stats v2 on NR_OLD sessions. */
+static void old_v2(void)
+{
+	unsigned int i;
+
+	kt_begin();
+	reset_counts();
+	kmod_load(&oldm, "kt_old", o2_fams);
+	ASSERT_EQ(kmod_enable(&oldm), 0);
+	for (i = 0; i < NR_OLD; i++) {
+		struct stats_v2 *st = o2_get_or_alloc(&sess[i], GFP_KERNEL, NULL);
+
+		ASSERT_NOT_NULL(st);
+		st->touches = 10 + i;
+		st->bytes = 1000 + i;
+		o2_put(st);
+	}
+	kmod_detach(&oldm);
+	kt_snapshot(&snap0);
+	memcpy(&index0, kt_index(STATS_ID), sizeof(index0));
+}
+
+/* The new patch's transition, held open. */
+static void new_begin(struct klpsv_family **fams)
+{
+	kmod_load(&newm, "kt_new", fams);
+	klpm_hold_transitions(true);
+	ASSERT_EQ(kmod_enable(&newm), 0);
+	klpm_hold_transitions(false);
+	ASSERT(klpm_transition_patch() == &newm.patch);
+}
+
+/* After a revert the old patch is live again: a fresh load of the new
+ * patch takes over, completes, and is disabled for real. */
+static void after_revert_release(struct klpsv_family **fams)
+{
+	kmod_exit(&newm);
+	kmod_load(&newm, "kt_new", fams);
+	EXPECT_EQ(kmod_enable(&newm), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+TEST(klpsv_transition_old_writes_seen_by_new_get)
+{
+	struct klpsv_hdr *old, *twin;
+	struct stats_v2 *o;
+	struct stats_v3 *n;
+
+	old_v2();
+	new_begin(n3_fams);
+	EXPECT_EQ(kt_index(STATS_ID)->state, KLPSV_INDEX_TRANSITION);
+	old = kt_hdr(&sess[0], STATS_ID, 0);
+	twin = kt_hdr(&sess[0], STATS_ID, 1);
+	ASSERT_NOT_NULL(old);
+	ASSERT_NOT_NULL(twin);
+	EXPECT_EQ(up_calls[0], 1u);	/* the eager twin */
+	EXPECT_EQ(twin->gen, old->gen);
+
+	n = n3_get(&sess[0]);
+	ASSERT(n == (struct stats_v3 *)(twin + 1));
+	EXPECT_EQ(n->touches, 10ull);
+	n3_put(n);
+
+	/* old code writes; its put moves the generation */
+	o = o2_get(&sess[0]);
+	ASSERT(o == (struct stats_v2 *)(old + 1));
+	o->touches = 500;
+	o->bytes = 5000;
+	o2_put(o);
+	EXPECT_NE(twin->gen, old->gen);
+
+	/* new code sees it: the twin is refreshed, once */
+	n = n3_get(&sess[0]);
+	ASSERT(n == (struct stats_v3 *)(twin + 1));
+	EXPECT_EQ(n->touches, 500ull);
+	EXPECT_EQ(n->bytes, 5000ull);
+	EXPECT_EQ(twin->gen, old->gen);
+	n3_put(n);
+	n = n3_get(&sess[0]);
+	EXPECT_EQ(n->touches, 500ull);
+	n3_put(n);
+	/* refreshed only when old code had written (the puts wrote through) */
+	EXPECT_EQ(up_calls[0], 2u);
+
+	/* an object old code did not touch is not converted again */
+	n = n3_get(&sess[1]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 11ull);
+	EXPECT_EQ(up_calls[1], 1u);
+	n3_put(n);
+
+	/* a last write by old code, right before the end, is not lost */
+	o = o2_get(&sess[2]);
+	ASSERT_NOT_NULL(o);
+	o->touches = 222;
+	o2_put(o);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	n = n3_get(&sess[2]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 222ull);
+	n3_put(n);
+	n = n3_get(&sess[0]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 500ull);
+	n3_put(n);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+TEST(klpsv_transition_new_put_writes_through_with_down)
+{
+	struct klpsv_hdr *old, *twin;
+	struct stats_v2 *o;
+	struct stats_v3 *n;
+	u32 gen;
+
+	old_v2();
+	new_begin(n3_fams);
+	old = kt_hdr(&sess[1], STATS_ID, 0);
+	twin = kt_hdr(&sess[1], STATS_ID, 1);
+	ASSERT_NOT_NULL(old);
+	ASSERT_NOT_NULL(twin);
+	gen = old->gen;
+
+	n = n3_get(&sess[1]);
+	ASSERT_NOT_NULL(n);
+	n->touches = 777;
+	n->bytes = 0x100000005ull;	/* beyond what v2 holds */
+	n3_put(n);
+	EXPECT_EQ(down_calls[1], 1u);
+	EXPECT_EQ(old->gen, gen + 1);
+	EXPECT_EQ(twin->gen, old->gen);
+
+	/* old code sees new code's write (saturated to its 32 bits) */
+	o = o2_get(&sess[1]);
+	ASSERT(o == (struct stats_v2 *)(old + 1));
+	EXPECT_EQ(o->touches, 777u);
+	EXPECT_EQ(o->bytes, U32_MAX);
+	/* the reader's put moves the generation; nothing else changes */
+	o2_put(o);
+
+	/* new code still has its own full value: not refreshed by its put */
+	n = n3_get(&sess[1]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 777ull);
+	EXPECT_EQ(up_calls[1], 2u);	/* after old code's put, once */
+	n3_put(n);
+
+	/* without old code's put in between, no step runs */
+	n = n3_get(&sess[1]);
+	n->touches = 778;
+	n3_put(n);
+	n = n3_get(&sess[1]);
+	EXPECT_EQ(n->touches, 778ull);
+	EXPECT_EQ(up_calls[1], 2u);
+	n3_put(n);
+	o = o2_get(&sess[1]);
+	EXPECT_EQ(o->touches, 778u);
+	o2_put(o);
+
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	n = n3_get(&sess[1]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 778ull);
+	n3_put(n);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+TEST(klpsv_transition_new_put_without_down_keeps_twin_write)
+{
+	struct stats_v2 *o;
+	struct stats_v3 *n;
+
+	old_v2();
+	new_begin(m3_fams);
+	n = m3_get(&sess[1]);
+	ASSERT_NOT_NULL(n);
+	n->touches = 777;
+	m3_put(n);
+	EXPECT_EQ(down_calls[1], 0u);
+	/* old code cannot see it (no down step), but it is not lost */
+	o = o2_get(&sess[1]);
+	ASSERT_NOT_NULL(o);
+	EXPECT_EQ(o->touches, 11u);
+	n = m3_get(&sess[1]);
+	EXPECT_EQ(n->touches, 777ull);
+	m3_put(n);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	n = m3_get(&sess[1]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 777ull);
+	m3_put(n);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+TEST(klpsv_transition_object_freed_by_old_code)
+{
+	struct klpsv_index *index;
+	unsigned int i;
+
+	old_v2();
+	new_begin(n3_fams);
+	index = kt_index(STATS_ID);
+	ASSERT_NOT_NULL(kt_hdr(&sess[2], STATS_ID, 1));
+	EXPECT_EQ(index->next_count, (u64)NR_OLD);
+
+	o2_free(&sess[2]);		/* the session closes in old code */
+	EXPECT_EQ(v2_dtor[2], 1u);
+	EXPECT_NULL(kt_hdr(&sess[2], STATS_ID, 0));
+	EXPECT_NULL(kt_hdr(&sess[2], STATS_ID, 1));	/* its twin too */
+	EXPECT_NULL(n3_get(&sess[2]));
+	EXPECT_NULL(o2_get(&sess[2]));
+	EXPECT_EQ(index->count, (u64)NR_OLD - 1);
+	EXPECT_EQ(index->next_count, (u64)NR_OLD - 1);
+
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(index->count, (u64)NR_OLD - 1);
+	EXPECT_EQ(index->next_count, 0ull);
+	EXPECT_EQ(index->lost, 0ull);
+	EXPECT_EQ(kt_instances(), (unsigned long)NR_OLD - 1);
+	EXPECT_NULL(n3_get(&sess[2]));
+	for (i = 0; i < NR_OLD; i++) {
+		EXPECT_EQ(v2_dtor[i], i == 2 ? 1u : 0u);
+		EXPECT_EQ(v2_release[i], i == 2 ? 0u : 1u);
+	}
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	for (i = 0; i < NR_OLD; i++)
+		EXPECT_EQ(v3_dtor[i], i == 2 ? 0u : 1u);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+TEST(klpsv_transition_object_freed_by_new_code)
+{
+	unsigned int i;
+
+	old_v2();
+	new_begin(n3_fams);
+	n3_free(&sess[3]);
+	/* both instances go, each with its own release, once */
+	EXPECT_EQ(v3_dtor[3], 1u);
+	EXPECT_EQ(v2_release[3], 1u);
+	EXPECT_EQ(v2_dtor[3], 0u);
+	EXPECT_NULL(kt_hdr(&sess[3], STATS_ID, 0));
+	EXPECT_NULL(kt_hdr(&sess[3], STATS_ID, 1));
+	EXPECT_NULL(o2_get(&sess[3]));
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(kt_instances(), (unsigned long)NR_OLD - 1);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	for (i = 0; i < NR_OLD; i++) {
+		EXPECT_EQ(v3_dtor[i], 1u);
+		EXPECT_EQ(v2_release[i], 1u);
+	}
+	kt_end();
+}
+
+TEST(klpsv_transition_object_created_by_old_code)
+{
+	struct klpsv_index *index;
+	struct stats_v2 *o;
+	struct stats_v3 *n;
+
+	old_v2();
+	new_begin(n3_fams);
+	index = kt_index(STATS_ID);
+	/* two sessions open in old code during the transition */
+	o = o2_get_or_alloc(&sess[5], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(o);
+	o->touches = 55;
+	o2_put(o);
+	o = o2_get_or_alloc(&sess[6], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(o);
+	o->touches = 66;
+	o2_put(o);
+	EXPECT_NULL(kt_hdr(&sess[5], STATS_ID, 1));
+	EXPECT_EQ(index->count, (u64)NR_OLD + 2);
+
+	/* new code meets one: a twin made on the spot, converted once */
+	n = n3_get(&sess[5]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 55ull);
+	EXPECT_EQ(up_calls[5], 1u);
+	n3_put(n);
+	EXPECT_NOT_NULL(kt_hdr(&sess[5], STATS_ID, 1));
+	EXPECT_EQ(index->next_count, (u64)NR_OLD + 1);
+
+	/* the other is converted when the transition ends */
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(up_calls[6], 1u);
+	n = n3_get(&sess[6]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 66ull);
+	n3_put(n);
+	EXPECT_EQ(v2_release[5], 1u);
+	EXPECT_EQ(v2_release[6], 1u);
+	EXPECT_EQ(kt_instances(), (unsigned long)NR_OLD + 2);
+	EXPECT_EQ(index->lost, 0ull);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(v3_dtor[5], 1u);
+	EXPECT_EQ(v3_dtor[6], 1u);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+/* New code creates an object's data during a breaking transition. */
+static void new_code_creates(struct stats_v3 *(*get_or_alloc)(void *, gfp_t, void *),
+			     void (*put)(struct stats_v3 *))
+{
+	struct stats_v3 *n = get_or_alloc(&sess[5], GFP_KERNEL, NULL);
+	struct klpsv_hdr *hdr;
+
+	ASSERT_NOT_NULL(n);
+	n->touches = 42;
+	n->bytes = 4242;
+	put(n);
+	hdr = kt_hdr(&sess[5], STATS_ID, 1);
+	ASSERT_NOT_NULL(hdr);
+	EXPECT_EQ(hdr->version, 3);	/* its own, not a twin */
+	EXPECT_NULL(kt_hdr(&sess[5], STATS_ID, 0));
+	/* old code running meanwhile finds nothing (design.rst, Limits) */
+	EXPECT_NULL(o2_get(&sess[5]));
+}
+
+static void expect_old_restored(unsigned long extra)
+{
+	struct klpsv_index *index = kt_index(STATS_ID);
+	unsigned int i;
+
+	ASSERT_NOT_NULL(index);
+	EXPECT_NULL(klpm_transition_patch());
+	EXPECT_TRUE(klpm_patch_installed(&oldm.patch));
+	EXPECT_FALSE(klpm_patch_installed(&newm.patch));
+	EXPECT_LOG("klpsv: kt_new: transition reverted, live data restored");
+	/* every twin freed */
+	for (i = 0; i < NR_OBJS; i++)
+		EXPECT_NULL(kt_hdr(&sess[i], STATS_ID, 1));
+	EXPECT_EQ(kt_instances(), NR_OLD + extra);
+	EXPECT_EQ(index->state, KLPSV_INDEX_LIVE);
+	EXPECT_EQ(index->version, 2u);
+	EXPECT_EQ(index->epoch, 0u);
+	EXPECT_EQ(index->next_epoch, 0u);
+	EXPECT_EQ(index->next_count, 0ull);
+	EXPECT_EQ(index->count, NR_OLD + extra);
+	EXPECT_EQ(index->bytes, (NR_OLD + extra) * (32ull + 16));
+	/* the old instances, byte for byte */
+	for (i = 0; i < NR_OLD; i++) {
+		EXPECT_EQ(v2_release[i], 0u);
+		EXPECT_EQ(v2_dtor[i], 0u);
+	}
+}
+
+TEST(klpsv_transition_revert_breaking_restores_old_frees_twins)
+{
+	unsigned int i;
+
+	old_v2();
+	new_begin(n3_fams);
+	/* new code reads (the old data stays as it is) */
+	for (i = 0; i < NR_OLD; i++)
+		EXPECT_NOT_NULL(n3_get(&sess[i]));
+	EXPECT_EQ(kt_instances(), 2ul * NR_OLD);
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	expect_old_restored(0);
+	kt_snapshot(&snap1);
+	EXPECT_SNAP_SAME(&snap0, &snap1);
+	EXPECT_INDEX_SAME(&index0, kt_index(STATS_ID));
+	for (i = 0; i < NR_OLD; i++) {
+		struct stats_v2 *o = o2_get(&sess[i]);
+
+		ASSERT_NOT_NULL(o);
+		EXPECT_EQ(o->touches, 10u + i);
+		EXPECT_EQ(o->bytes, 1000u + i);
+		o2_put(o);
+	}
+	after_revert_release(n3_fams);
+}
+
+TEST(klpsv_transition_revert_breaking_new_object_goes_back_with_down)
+{
+	struct klpsv_hdr *hdr;
+	struct stats_v2 *o;
+
+	old_v2();
+	new_begin(n3_fams);
+	new_code_creates(n3_get_or_alloc, n3_put);
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	expect_old_restored(1);
+	kt_snapshot(&snap1);
+	/* the others are untouched; sess[5] now has old data, converted */
+	EXPECT_EQ(snap1.n, snap0.n + 1);
+	hdr = kt_hdr(&sess[5], STATS_ID, 0);
+	ASSERT_NOT_NULL(hdr);
+	EXPECT_EQ(hdr->version, 2);
+	EXPECT_EQ(hdr->flags, 0);
+	EXPECT_FALSE(list_empty(&hdr->link));
+	EXPECT_EQ(down_calls[5], 1u);
+	o = o2_get(&sess[5]);
+	ASSERT(o == (struct stats_v2 *)(hdr + 1));
+	EXPECT_EQ(o->touches, 42u);
+	EXPECT_EQ(o->bytes, 4242u);
+	o2_put(o);
+	/* the new instance it came from was released */
+	EXPECT_EQ(v3_dtor[5], 1u);
+	after_revert_release(n3_fams);
+}
+
+TEST(klpsv_transition_revert_breaking_new_object_dropped_without_down)
+{
+	old_v2();
+	new_begin(m3_fams);
+	new_code_creates(m3_get_or_alloc, m3_put);
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	expect_old_restored(0);
+	EXPECT_NULL(kt_hdr(&sess[5], STATS_ID, 0));
+	EXPECT_NULL(o2_get(&sess[5]));
+	EXPECT_EQ(v3_dtor[5], 1u);	/* dropped, released once */
+	kt_snapshot(&snap1);
+	EXPECT_SNAP_SAME(&snap0, &snap1);
+	after_revert_release(m3_fams);
+}
+
+/* ---------------------------------------------------------------------
+ * Additive: stats v1 (old) -> v2 (new) in place.
+ */
+#define MARK 0xabcd
+
+static int up12(void *obj, const void *from, void *to)
+{
+	(*slot(up_calls, obj))++;
+	((struct stats_v2 *)to)->bytes = MARK;
+	return 0;
+}
+
+static void v1_release_fn(void *obj, void *data)
+{
+	(*slot(v1_release, obj))++;
+}
+
+KLPSV_FAMILY(o1, struct stats_v1, .name = "stats", .id = STATS_ID,
+	     .version = 1, .layout = STATS_V1_LAYOUT, .reserve = STATS_RESERVE);
+KLPSV_FAMILY(n2, struct stats_v2, .name = "stats", .id = STATS_ID,
+	     .version = 2, .layout = STATS_V2_LAYOUT, .reserve = STATS_RESERVE,
+	     .dtor = v2_dtor_fn,
+	     KLPSV_STEPS({ .from = 1, .layout = STATS_V1_LAYOUT, .up = up12,
+			   .release = v1_release_fn }));
+
+static struct klpsv_family *o1_fams[] = { &o1_family, NULL };
+static struct klpsv_family *n2_fams[] = { &n2_family, NULL };
+
+static void old_v1(void)
+{
+	unsigned int i;
+
+	kt_begin();
+	reset_counts();
+	kmod_load(&oldm, "kt_old", o1_fams);
+	ASSERT_EQ(kmod_enable(&oldm), 0);
+	for (i = 0; i < NR_OLD; i++) {
+		struct stats_v1 *st = o1_get_or_alloc(&sess[i], GFP_KERNEL, NULL);
+
+		ASSERT_NOT_NULL(st);
+		st->touches = 10 + i;
+		o1_put(st);
+	}
+	kmod_detach(&oldm);
+	kt_snapshot(&snap0);
+	memcpy(&index0, kt_index(STATS_ID), sizeof(index0));
+}
+
+TEST(klpsv_transition_additive_shared_and_lazy)
+{
+	struct klpsv_index *index;
+	struct stats_v1 *o;
+	struct stats_v2 *n;
+	unsigned int i;
+
+	old_v1();
+	new_begin(n2_fams);
+	index = kt_index(STATS_ID);
+	for (i = 0; i < NR_OLD; i++)
+		EXPECT_EQ(up_calls[i], 1u);	/* eagerly, in pre_patch */
+
+	/* one memory: each side sees the other's writes at once */
+	o = o1_get(&sess[0]);
+	n = n2_get(&sess[0]);
+	ASSERT_NOT_NULL(o);
+	ASSERT((void *)o == (void *)n);
+	o->touches = 99;
+	o1_put(o);
+	EXPECT_EQ(n->touches, 99u);
+	n->touches++;
+	n->bytes = 7;
+	n2_put(n);
+	o = o1_get(&sess[0]);
+	EXPECT_EQ(o->touches, 100u);
+	o1_put(o);
+
+	/* objects old code creates now: v1, migrated once, lazily ... */
+	o = o1_get_or_alloc(&sess[5], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(o);
+	o->touches = 5;
+	o1_put(o);
+	EXPECT_EQ(kt_hdr(&sess[5], STATS_ID, 0)->version, 1);
+	n = n2_get(&sess[5]);
+	ASSERT((void *)n == (void *)o);
+	EXPECT_EQ(n->touches, 5u);
+	EXPECT_EQ(n->bytes, (u32)MARK);
+	EXPECT_EQ(up_calls[5], 1u);
+	n2_put(n);
+	n = n2_get(&sess[5]);
+	n2_put(n);
+	EXPECT_EQ(up_calls[5], 1u);
+	/* ... or when the transition ends */
+	o = o1_get_or_alloc(&sess[6], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(o);
+	o1_put(o);
+	EXPECT_EQ(up_calls[6], 0u);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(up_calls[6], 1u);
+	EXPECT_EQ(kt_hdr(&sess[6], STATS_ID, 0)->version, 2);
+	for (i = 0; i < NR_OBJS; i++)
+		EXPECT_EQ(up_calls[i], 1u);
+	EXPECT_EQ(index->migrations, (u64)NR_OBJS);
+	EXPECT_EQ(index->count, (u64)NR_OBJS);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	for (i = 0; i < NR_OBJS; i++) {
+		EXPECT_EQ(v2_dtor[i], 1u);
+		EXPECT_EQ(v1_release[i], 0u);
+	}
+	kt_end();
+}
+
+TEST(klpsv_transition_revert_additive_byte_identical)
+{
+	unsigned int i;
+
+	old_v1();
+	new_begin(n2_fams);
+	for (i = 0; i < NR_OLD; i++) {
+		struct stats_v2 *n = n2_get(&sess[i]);
+
+		ASSERT_NOT_NULL(n);
+		EXPECT_EQ(n->bytes, (u32)MARK);	/* migrated in place */
+	}
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_TRUE(klpm_patch_installed(&oldm.patch));
+	kt_snapshot(&snap1);
+	EXPECT_SNAP_SAME(&snap0, &snap1);
+	EXPECT_INDEX_SAME(&index0, kt_index(STATS_ID));
+	EXPECT_EQ(kt_index(STATS_ID)->state, KLPSV_INDEX_LIVE);
+	for (i = 0; i < NR_OLD; i++) {
+		EXPECT_EQ(kt_hdr(&sess[i], STATS_ID, 0)->version, 1);
+		EXPECT_EQ(v2_dtor[i], 0u);
+	}
+	after_revert_release(n2_fams);
+}
+
+TEST(klpsv_transition_revert_additive_restores_bytes_and_version)
+{
+	struct klpsv_hdr *hdr;
+	struct stats_v2 *n;
+	unsigned int i;
+
+	old_v1();
+	new_begin(n2_fams);
+	for (i = 0; i < NR_OLD; i++) {
+		hdr = kt_hdr(&sess[i], STATS_ID, 0);
+		ASSERT_NOT_NULL(hdr);
+		EXPECT_EQ(hdr->version, 2);
+		EXPECT_EQ(((struct stats_v2 *)(hdr + 1))->bytes, (u32)MARK);
+	}
+	/* new code creates an object's data during the transition */
+	n = n2_get_or_alloc(&sess[5], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(n);
+	n->touches = 50;
+	n->bytes = 51;
+	n2_put(n);
+
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_TRUE(klpm_patch_installed(&oldm.patch));
+	EXPECT_FALSE(klpm_patch_installed(&newm.patch));
+	EXPECT_LOG("klpsv: kt_new: transition reverted, live data restored");
+
+	/* the old instances: version 1 again, tail room zeroed, as before */
+	kt_snapshot(&snap1);
+	ASSERT_EQ(snap1.n, snap0.n + 1);
+	for (i = 0; i < snap0.n; i++) {
+		unsigned int j;
+
+		for (j = 0; j < snap1.n; j++) {
+			if (snap1.e[j].obj == snap0.e[i].obj)
+				break;
+		}
+		ASSERT_LT(j, snap1.n);
+		EXPECT_EQ(snap1.e[j].len, snap0.e[i].len);
+		/* from the object on: a list neighbour was added */
+		EXPECT_MEMEQ(snap1.e[j].bytes + 16, snap0.e[i].bytes + 16,
+			     snap0.e[i].len - 16);
+	}
+	{
+		struct klpsv_index *index = kt_index(STATS_ID);
+
+		EXPECT_EQ(index->state, KLPSV_INDEX_LIVE);
+		EXPECT_EQ(index->version, 1u);
+		EXPECT_EQ(index->layout, index0.layout);
+		EXPECT_EQ(index->epoch, 0u);
+		EXPECT_EQ(index->size, index0.size);
+		EXPECT_EQ(index->alloc_size, index0.alloc_size);
+		EXPECT_EQ(index->count, index0.count + 1);
+		EXPECT_STREQ(index->owner, "kt_old");
+	}
+	/* ... except that the one new code made is there, as a v1 one */
+	hdr = kt_hdr(&sess[5], STATS_ID, 0);
+	ASSERT_NOT_NULL(hdr);
+	EXPECT_EQ(hdr->version, 1);
+	EXPECT_EQ(((struct stats_v2 *)(hdr + 1))->touches, 50u);
+	EXPECT_EQ(((struct stats_v2 *)(hdr + 1))->bytes, 0u);
+	for (i = 0; i < NR_OBJS; i++) {
+		EXPECT_EQ(v2_dtor[i], 0u);
+		EXPECT_EQ(v1_release[i], 0u);
+	}
+	/* the old code finds everything */
+	for (i = 0; i < NR_OLD; i++) {
+		struct stats_v1 *o = o1_get(&sess[i]);
+
+		ASSERT_NOT_NULL(o);
+		EXPECT_EQ(o->touches, 10u + i);
+		o1_put(o);
+	}
+	after_revert_release(n2_fams);
+}
+
+/* ---------------------------------------------------------------------
+ * Reverts of the other takeovers, and a reversed disable.
+ */
+KLPSV_FAMILY(tg1, struct tag_v1, .name = "tag", .id = TAG_ID, .version = 1,
+	     .layout = TAG_V1_LAYOUT, .dtor = v3_dtor_fn);
+
+static void tag_release_fn(void *obj, void *data)
+{
+	(*slot(v1_release, obj))++;
+}
+
+static struct klpsv_family tg_tomb = {
+	.name = "tag",
+	.id = TAG_ID,
+	.version = 2,
+	.retired = true,
+	KLPSV_STEPS({ .from = 1, .layout = TAG_V1_LAYOUT,
+		      .release = tag_release_fn }),
+};
+
+TEST(klpsv_transition_revert_new_family_removes_it)
+{
+	static struct klpsv_family *fams[] = { &n3_family, &tg1_family, NULL };
+	struct tag_v1 *t;
+
+	old_v2();
+	new_begin(fams);
+	ASSERT_NOT_NULL(kt_index(TAG_ID));
+	t = tg1_get_or_alloc(&sess[0], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(t);
+	tg1_put(t);
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	/* the family the reverted patch brought is gone, with its data */
+	EXPECT_NULL(kt_index(TAG_ID));
+	EXPECT_EQ(klpm_shadow_count(TAG_ID), 0ul);
+	EXPECT_EQ(v3_dtor[0], 2u);	/* its tag, and the stats twin */
+	expect_old_restored(0);
+	kt_snapshot(&snap1);
+	EXPECT_SNAP_SAME(&snap0, &snap1);
+	after_revert_release(n3_fams);
+}
+
+TEST(klpsv_transition_revert_tombstone_keeps_family)
+{
+	static struct klpsv_family *live[] = { &o2_family, &tg1_family, NULL };
+	static struct klpsv_family *fams[] = { &o2_family, &tg_tomb, NULL };
+	static struct klpsv_family *succ[] = { &o2_family, &tg1_family, NULL };
+	unsigned int i;
+
+	kt_begin();
+	reset_counts();
+	kmod_load(&oldm, "kt_old", live);
+	ASSERT_EQ(kmod_enable(&oldm), 0);
+	for (i = 0; i < NR_OLD; i++) {
+		struct tag_v1 *t = tg1_get_or_alloc(&sess[i], GFP_KERNEL, NULL);
+
+		ASSERT_NOT_NULL(t);
+		t->who[0] = 'a' + i;
+		tg1_put(t);
+	}
+	kmod_detach(&oldm);
+	kt_snapshot(&snap0);
+	new_begin(fams);
+	EXPECT_EQ(kt_index(TAG_ID)->state, KLPSV_INDEX_TRANSITION);
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(kt_index(TAG_ID)->state, KLPSV_INDEX_LIVE);
+	EXPECT_EQ(kt_index(TAG_ID)->version, 1u);
+	kt_snapshot(&snap1);
+	EXPECT_SNAP_SAME(&snap0, &snap1);
+	for (i = 0; i < NR_OLD; i++)
+		EXPECT_EQ(v1_release[i], 0u);
+	after_revert_release(succ);
+	for (i = 0; i < NR_OLD; i++)
+		EXPECT_EQ(v3_dtor[i], 1u);
+}
+
+TEST(klpsv_transition_reversed_disable_keeps_data)
+{
+	struct stats_v3 *n;
+	unsigned int i;
+
+	old_v2();
+	kmod_load(&newm, "kt_new", n3_fams);
+	ASSERT_EQ(kmod_enable(&newm), 0);
+	kt_snapshot(&snap0);
+	/* echo 0 > enabled, then 1 again before every task switched */
+	ASSERT_EQ(klpm_disable_begin(&newm.patch), 0);
+	ASSERT_EQ(klpm_transition_revert(), 0);
+	ASSERT_EQ(klpm_transition_finish(), 0);
+	EXPECT_TRUE(klpm_patch_installed(&newm.patch));
+	kt_snapshot(&snap1);
+	EXPECT_SNAP_SAME(&snap0, &snap1);
+	for (i = 0; i < NR_OLD; i++) {
+		n = n3_get(&sess[i]);
+		ASSERT_NOT_NULL(n);
+		EXPECT_EQ(n->touches, 10ull + i);
+		n3_put(n);
+		EXPECT_EQ(v3_dtor[i], 0u);
+	}
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	for (i = 0; i < NR_OLD; i++)
+		EXPECT_EQ(v3_dtor[i], 1u);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
