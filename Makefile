@@ -13,7 +13,9 @@ BUILD = build/$(KVER)
 
 # Sources copied into build/<kver>/ so kernels never share object files.
 KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h include/*/*.h lib/*.[ch]) \
-	$(wildcard samples/*/*.[ch] tests/modules/*.[ch])
+	$(wildcard samples/*/*.[ch] tests/modules/*.[ch]) \
+	$(wildcard tests/stress/*.[ch] tests/stress/Kbuild.inc) \
+	$(wildcard tests/bench/*.[ch] tests/bench/Kbuild.inc)
 
 KCFLAGS_EXTRA := $(if $(filter 1,$(WERROR)),-Werror)
 JOBS ?= $(shell nproc)
@@ -49,7 +51,7 @@ need-kernels:
 modules: need-kernels
 	@mkdir -p $(BUILD)
 	@cd $(BUILD) && find . -path ./klpsv-objs -prune -o \
-		\( -name '*.[ch]' -o -name Kbuild -o -name '*.kbuild' \) \
+		\( -name '*.[ch]' -o -name Kbuild -o -name '*.kbuild' -o -name '*.inc' \) \
 		! -name '*.mod.c' -printf '%P\n' | while read f; do \
 		[ -e $(CURDIR)/$$f ] || rm -f $$f; done
 	@for f in $(KSRC); do \
