@@ -21,6 +21,10 @@ static const char *state_name(unsigned int state)
 		return "transition";
 	case KLPSV_INDEX_RETIRED:
 		return "retired";
+	case KLPSV_INDEX_FORCED:
+		return "forced";
+	case KLPSV_INDEX_UNUSED:
+		return "unused";
 	}
 	return "?";
 }
@@ -40,7 +44,7 @@ static int families_show(struct seq_file *m, void *v)
 			   state_name(index->state),
 			   index->count + index->next_count, index->bytes,
 			   index->migrations, index->lost, index->owner);
-		if (index->state == KLPSV_INDEX_TRANSITION)
+		if (klpsv_index_syncing(index))
 			seq_printf(m, " next_version=%u next_epoch=%u",
 				   index->next_version, index->next_epoch);
 		seq_printf(m, " refusal=\"%s\"\n", index->refusal);

@@ -92,7 +92,7 @@ const struct klpsv_step *klpsv_find_step(const struct klpsv_family *family,
 
 static bool is_next_epoch(const struct klpsv_index *index, u32 epoch)
 {
-	return index->state == KLPSV_INDEX_TRANSITION &&
+	return klpsv_index_syncing(index) &&
 	       epoch == index->next_epoch && epoch != index->epoch;
 }
 
@@ -340,7 +340,7 @@ void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *shadow)
 		return data;
 	}
 	/* Only the incoming patch of a breaking transition makes twins. */
-	if (READ_ONCE(index->state) != KLPSV_INDEX_TRANSITION ||
+	if (!klpsv_index_syncing(index) ||
 	    family->epoch != READ_ONCE(index->next_epoch) ||
 	    family->epoch == READ_ONCE(index->epoch))
 		return NULL;
@@ -471,8 +471,7 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 		struct klpsv_hdr *hdr;
 
 		e = epochs[i];
-		if (i == 1 && (e == epochs[0] ||
-			       index->state != KLPSV_INDEX_TRANSITION))
+		if (i == 1 && (e == epochs[0] || !klpsv_index_syncing(index)))
 			break;
 		hdr = klpsv_compat_shadow_get(obj, family->id | e);
 		if (!hdr)

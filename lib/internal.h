@@ -39,7 +39,16 @@ enum klpsv_index_state {
 	KLPSV_INDEX_LIVE = 1,		/* one epoch, one version */
 	KLPSV_INDEX_TRANSITION = 2,	/* next_* describe the incoming version */
 	KLPSV_INDEX_RETIRED = 3,	/* dropped by a tombstone; no instances */
+	KLPSV_INDEX_FORCED = 4,		/* a forced transition: old and new
+					 * instances stay in sync, as in 2 */
+	KLPSV_INDEX_UNUSED = 5,		/* kept after a disable: code left by a
+					 * forced transition may still use it */
 };
+
+/* struct klpsv_registry.flags */
+#define KLPSV_REG_FORCED	0x0001	/* a transition was forced: indexes
+					 * are never freed again */
+
 
 /**
  * struct klpsv_index - one family's live data, shared by every patch
@@ -109,11 +118,19 @@ struct klpsv_index {
 	struct lock_class_key lock_key;
 };
 
+/* Old and new instances are kept in sync (a transition, or a forced one). */
+static inline bool klpsv_index_syncing(const struct klpsv_index *index)
+{
+	unsigned int state = READ_ONCE(index->state);
+
+	return state == KLPSV_INDEX_TRANSITION || state == KLPSV_INDEX_FORCED;
+}
+
 /**
  * struct klpsv_registry - every klpsv family on the system
  * @magic: KLPSV_REGISTRY_MAGIC
  * @format: KLPSV_FORMAT of the code that created it
- * @reserved: zero
+ * @flags: KLPSV_REG_* bits
  * @refusal: the last refusal of any klpsv patch
  * @families: struct klpsv_index, by node
  * @lock: serializes takeovers against the checks of patches being loaded
@@ -128,7 +145,7 @@ struct klpsv_index {
 struct klpsv_registry {
 	u32 magic;
 	u16 format;
-	u16 reserved;
+	u16 flags;
 	char refusal[KLPSV_REFUSAL_LEN];
 	/* end of the fixed prefix */
 	struct list_head families;

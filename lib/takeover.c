@@ -181,6 +181,25 @@ static bool declares(const struct klpsv_patch *kp, unsigned long id)
 	return false;
 }
 
+/*
+ * What a new patch takes over from an index: after a forced transition the
+ * incoming version of the forcing patch is the live one (or, for a
+ * tombstone, the family is retired).
+ */
+static void effective(const struct klpsv_index *index, unsigned int *state,
+		      unsigned int *version, u32 *layout)
+{
+	*state = index->state;
+	*version = index->version;
+	*layout = index->layout;
+	if (*state == KLPSV_INDEX_FORCED) {
+		*state = index->next_size ? KLPSV_INDEX_LIVE :
+					    KLPSV_INDEX_RETIRED;
+		*version = index->next_version;
+		*layout = index->next_layout;
+	}
+}
+
 /* Can this patch take @f over from the live @index? */
 static int check_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 			struct klpsv_family *f, struct klpsv_index *index)
@@ -188,7 +207,8 @@ static int check_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 {
 	const char *p = pname(kp);
 	const struct klpsv_step *step;
-	u32 layout;
+	unsigned int state, v;
+	u32 layout, live;
 	int err;
 
 	if (!index)
@@ -197,42 +217,40 @@ static int check_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 				 index->format, f->name);
 	if (err)
 		return err;
-	if (index->state == KLPSV_INDEX_TRANSITION)
-		return 0;	/* the kernel refuses: a transition is running */
-	if (index->state == KLPSV_INDEX_RETIRED) {
-		if (klpsv_fver(f) <= index->version && !f->retired)
+	effective(index, &state, &v, &live);
+	if (state == KLPSV_INDEX_TRANSITION || state == KLPSV_INDEX_UNUSED)
+		return 0;	/* the kernel refuses a second transition */
+	if (state == KLPSV_INDEX_RETIRED) {
+		if (klpsv_fver(f) <= v && !f->retired)
 			return klpsv_refuse(reg, index, "%s: family '%s' was retired at v%u by %s: reviving it needs a version above %u",
-					    p, f->name, index->version,
-					    index->owner, index->version);
+					    p, f->name, v, index->owner, v);
 		return 0;
 	}
-	if (klpsv_fver(f) < index->version)
+	if (klpsv_fver(f) < v)
 		return klpsv_refuse(reg, index, "%s: family '%s': refusing downgrade from live v%u (%s) to v%u: to undo v%u, ship a patch with version %u or more",
-				    p, f->name, index->version, index->owner,
-				    klpsv_fver(f), index->version,
-				    index->version + 1);
-	if (klpsv_fver(f) == index->version) {
+				    p, f->name, v, index->owner,
+				    klpsv_fver(f), v, v + 1);
+	if (klpsv_fver(f) == v) {
 		if (f->retired)
 			return klpsv_refuse(reg, index, "%s: family '%s': a tombstone needs a version above the live v%u",
-					    p, f->name, index->version);
-		if (f->fingerprint != index->layout)
+					    p, f->name, v);
+		if (f->fingerprint != live)
 			return klpsv_refuse(reg, index, "%s: family '%s': v%u has layout %08x here but %08x live (%s): a changed layout needs a new version and a step from v%u",
 					    p, f->name, klpsv_fver(f),
-					    f->fingerprint, index->layout,
-					    index->owner, index->version);
+					    f->fingerprint, live,
+					    index->owner, v);
 		return 0;
 	}
-	step = klpsv_find_step(f, index->version);
+	step = klpsv_find_step(f, v);
 	if (!step)
 		return klpsv_refuse(reg, index, "%s: family '%s': no step from live v%u (%s) to v%u: add a struct klpsv_step with .from = %u",
-				    p, f->name, index->version, index->owner,
-				    klpsv_fver(f), index->version);
+				    p, f->name, v, index->owner,
+				    klpsv_fver(f), v);
 	layout = klpsv_layout_fingerprint(&step->layout);
-	if (layout != index->layout)
+	if (layout != live)
 		return klpsv_refuse(reg, index, "%s: family '%s': the step from v%u expects layout %08x but live v%u (%s) has %08x: describe the live v%u exactly",
 				    p, f->name, klpsv_vnum(step->from), layout,
-				    index->version, index->owner, index->layout,
-				    index->version);
+				    v, index->owner, live, v);
 	return 0;
 }
 
@@ -250,7 +268,7 @@ static int check_live(struct klpsv_registry *reg, struct klpsv_patch *kp)
 			return err;
 	}
 	list_for_each_entry(index, &reg->families, node) {
-		if (!declares(kp, index->id))
+		if (index->state != KLPSV_INDEX_UNUSED && !declares(kp, index->id))
 			return klpsv_refuse(reg, index, "%s: live family '%s' (v%u, %s) is not declared by this patch: declare it, or retire it with a tombstone (.retired = true)",
 					    pname(kp), index->name,
 					    index->version, index->owner);
@@ -483,6 +501,87 @@ static u64 free_all(struct klpsv_family *f, struct klpsv_index *index)
 	return before - (index->count + index->next_count);
 }
 
+/*
+ * An index no patch uses any more.  After a forced transition, code of an
+ * old patch may still run and reach it through its family declaration:
+ * it is kept, empty, for the kernel's lifetime (a few hundred bytes).
+ */
+static void release_index(struct klpsv_registry *reg, struct klpsv_index *index)
+	__must_hold(&reg->lock)
+{
+	if (reg->flags & KLPSV_REG_FORCED) {
+		index->version = 0;
+		set_state(index, KLPSV_INDEX_UNUSED);
+		return;
+	}
+	klpsv_index_destroy(index);
+}
+
+/* The incoming version becomes the live one (the lists already agree). */
+static void index_promote(struct klpsv_index *index)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	if (index->epoch != index->next_epoch) {
+		list_splice_init(&index->next, &index->instances);
+		index->count += index->next_count;
+		index->next_count = 0;
+	}
+	index->version = index->next_version;
+	index->layout = index->next_layout;
+	index->epoch = index->next_epoch;
+	index->size = index->next_size;
+	index->alloc_size = index->next_alloc_size;
+	index->state = KLPSV_INDEX_LIVE;
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/* Drop an older instance whose twin takes over (klpsv_walk_fn). */
+static int forced_drop_one(struct klpsv_family *f, struct klpsv_index *index,
+			   void *obj, void *arg)
+{
+	struct klpsv_hdr *old, *twin;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	old = klpsv_compat_shadow_get(obj, f->id | index->epoch);
+	if (!old || list_empty(&old->link)) {
+		spin_unlock_irqrestore(&index->lock, flags);
+		return 0;
+	}
+	twin = klpsv_compat_shadow_get(obj, f->id | index->next_epoch);
+	if (twin && !list_empty(&twin->link))
+		WRITE_ONCE(twin->version, index->next_version);
+	klpsv_unlink(index, old, index->epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+	klpsv_drop(f, old, index->epoch);
+	return 0;
+}
+
+/*
+ * A family left in sync by a forced transition is taken over by a newer
+ * patch: end that transition first.  Old code that may still run from it
+ * no longer sees the data (its accessors find nothing) from here on.
+ */
+static void finish_forced(struct klpsv_patch *kp, struct klpsv_family *f,
+			  struct klpsv_index *index)
+{
+	pr_warn("%s: family '%s': ending the transition forced by %s: code of older patches still running no longer sees the data\n",
+		pname(kp), f->name, index->owner);
+	if (!index->next_size) {
+		free_all(f, index);	/* a forced retirement */
+		index->version = index->next_version;
+		set_state(index, KLPSV_INDEX_RETIRED);
+		return;
+	}
+	if (index->epoch != index->next_epoch) {
+		klpsv_walk(f, index, &index->instances, forced_drop_one, NULL);
+		klpsv_walk(f, index, &index->next, free_stale_one, NULL);
+	}
+	index_promote(index);
+}
+
 /* Undo the takeover of one family, before or after a failure. */
 static void revert_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 			  struct klpsv_family *f)
@@ -496,7 +595,7 @@ static void revert_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 			index->version = index->prev_version;
 			set_state(index, KLPSV_INDEX_RETIRED);
 		} else {
-			klpsv_index_destroy(index);
+			release_index(reg, index);
 		}
 		break;
 	case TAKE_ADDITIVE:
@@ -531,6 +630,8 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	bool additive;
 	int err;
 
+	if (index && index->state == KLPSV_INDEX_FORCED)
+		finish_forced(kp, f, index);
 	f->index = index;
 	if (f->retired) {
 		/* Already retired (or never seen): carried along, nothing to do. */
@@ -539,11 +640,15 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 			f->mode = TAKE_RETIRE;
 			index->prev_version = index->version;
 			index->next_version = klpsv_fver(f);
+			index->next_epoch = index->epoch;
+			index->next_size = 0;	/* marks a retirement */
+			index->next_layout = 0;
 			set_state(index, KLPSV_INDEX_TRANSITION);
 		}
 		return 0;
 	}
-	if (!index || index->state == KLPSV_INDEX_RETIRED) {
+	if (!index || index->state == KLPSV_INDEX_RETIRED ||
+	    index->state == KLPSV_INDEX_UNUSED) {
 		f->epoch = 0;
 		f->alloc_size = alloc_size_for(f);
 		f->mode = TAKE_NEW;
@@ -553,7 +658,12 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 				return -ENOMEM;
 			index->prev_version = 0;
 		} else {
-			index->prev_version = index->version;
+			index->prev_version = 0;
+			if (index->state == KLPSV_INDEX_RETIRED)
+				index->prev_version = index->version;
+			/* Strays of code left by a forced transition go. */
+			free_all(f, index);
+			f->epoch = (index->epoch + 1) & KLPSV_ID_EPOCH_MASK;
 			index->version = klpsv_fver(f);
 			index->layout = f->fingerprint;
 			index->epoch = index->next_epoch = f->epoch;
@@ -601,7 +711,23 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	return err;
 }
 
-static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f)
+/*
+ * After a forced transition old code may still run: a breaking change's
+ * older instances and a retired family's instances stay, kept in sync as
+ * during the transition, until a later patch takes the family over.
+ */
+static void keep_in_sync(struct klpsv_patch *kp, struct klpsv_family *f,
+			 struct klpsv_index *index)
+{
+	strscpy(index->owner, pname(kp), sizeof(index->owner));
+	set_state(index, KLPSV_INDEX_FORCED);
+	f->mode = TAKE_NONE;
+	pr_warn("%s: family '%s': the transition was forced: v%u instances stay in sync with v%u for old code that may still run\n",
+		pname(kp), f->name, index->version, index->next_version);
+}
+
+static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f,
+			  bool forced)
 {
 	struct klpsv_index *index = f->index;
 
@@ -610,10 +736,18 @@ static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f)
 		klpsv_walk(f, index, &index->instances, in_place_one, NULL);
 		break;
 	case TAKE_BREAKING:
+		if (forced) {
+			keep_in_sync(kp, f, index);
+			return;
+		}
 		klpsv_walk(f, index, &index->instances, twin_finish_one, NULL);
 		klpsv_walk(f, index, &index->next, free_stale_one, NULL);
 		break;
 	case TAKE_RETIRE:
+		if (forced) {
+			keep_in_sync(kp, f, index);
+			return;
+		}
 		free_all(f, index);
 		index->version = klpsv_fver(f);
 		strscpy(index->owner, pname(kp), sizeof(index->owner));
@@ -625,23 +759,8 @@ static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f)
 	case TAKE_NONE:
 		return;
 	}
-	if (index->state == KLPSV_INDEX_TRANSITION) {
-		unsigned long flags;
-
-		spin_lock_irqsave(&index->lock, flags);
-		if (index->epoch != index->next_epoch) {
-			list_splice_init(&index->next, &index->instances);
-			index->count += index->next_count;
-			index->next_count = 0;
-		}
-		index->version = index->next_version;
-		index->layout = index->next_layout;
-		index->epoch = index->next_epoch;
-		index->size = index->next_size;
-		index->alloc_size = index->next_alloc_size;
-		index->state = KLPSV_INDEX_LIVE;
-		spin_unlock_irqrestore(&index->lock, flags);
-	}
+	if (index->state == KLPSV_INDEX_TRANSITION)
+		index_promote(index);
 	strscpy(index->owner, pname(kp), sizeof(index->owner));
 	pr_info("%s: family '%s' is at v%u: %llu instances, %llu bytes\n",
 		pname(kp), f->name, index->version, index->count,
@@ -780,15 +899,19 @@ void klpsv_post_patch(struct klp_object *obj)
 	struct klpsv_registry *reg;
 	struct klpsv_family *f;
 	unsigned int i;
+	bool forced;
 
 	if (!kp || !kp->took_over)
 		return;
 	reg = klpsv_registry_get();
 	if (WARN_ON_ONCE(!reg))
 		return;
+	forced = klpsv_compat_transition_forced(kp->patch);
 	mutex_lock(&reg->lock);
+	if (forced)
+		reg->flags |= KLPSV_REG_FORCED;
 	for_each_family(kp, f, i)
-		finish_family(kp, f);
+		finish_family(kp, f, forced);
 	kp->finished = true;
 	mutex_unlock(&reg->lock);
 }
@@ -851,7 +974,7 @@ void klpsv_post_unpatch(struct klp_object *obj)
 		else if (index->state != KLPSV_INDEX_RETIRED)
 			pr_info("%s: family '%s' released: %llu instances freed\n",
 				pname(kp), f->name, freed);
-		klpsv_index_destroy(index);
+		release_index(reg, index);
 		f->index = NULL;
 	}
 	if (!kp->finished)

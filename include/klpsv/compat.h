@@ -91,6 +91,33 @@ static inline bool klpsv_compat_is_replace(const struct klp_patch *patch)
 }
 
 /**
+ * klpsv_compat_transition_forced() - was the completing transition forced?
+ * @patch: the patch whose transition completes (call from its post_patch)
+ *
+ * Writing 1 to a patch's sysfs "force" file completes a transition while
+ * tasks may still run old code.  The kernel then marks the patches being
+ * replaced as forced (not the new one) and never unloads their modules.
+ * The new patch is the last in the kernel's list of patches, so the list
+ * head follows it, and every other entry is a patch being replaced.
+ *
+ * Context: klp_mutex held (livepatch callbacks).
+ * Return: true if any patch involved was forced.
+ */
+static inline bool klpsv_compat_transition_forced(struct klp_patch *patch)
+{
+	struct list_head *head = patch->list.next;
+	struct klp_patch *p;
+
+	if (patch->forced)
+		return true;
+	list_for_each_entry(p, head, list) {
+		if (p->forced)
+			return true;
+	}
+	return false;
+}
+
+/**
  * klpsv_compat_patch_name() - the patch's module name, for messages
  * @patch: the patch
  *

@@ -7,6 +7,7 @@
 #define _KLPSV_CHAIN_H
 
 #include <linux/delay.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 
 /**
@@ -33,11 +34,16 @@ void chain_report(struct seq_file *m, struct chain_session *s);
 /* A session closes: whatever is attached to it must go. */
 void chain_close(struct chain_session *s);
 /*
- * Sleep for @ms milliseconds.  Every chain patch replaces it with a copy of
- * itself, so a task sleeping here ("park <ms>") holds the next transition
- * open: tests use it to act while old and new code run together.
+ * Sleep for @ms milliseconds, then, if @s is set, count a transfer of 0
+ * bytes on it.  Every chain patch replaces it with its own copy, so a task
+ * sleeping here ("park <ms> [<id>]") holds the next transition open, and
+ * runs the old patch's code after it: tests use it to act while old and
+ * new code run together.
  */
-void chain_park(unsigned int ms);
+void chain_park(unsigned int ms, struct chain_session *s);
+
+/* Serializes every access to a session (the victim's rule). */
+extern struct mutex chain_lock;
 
 static inline void chain_park_body(unsigned int ms)
 {

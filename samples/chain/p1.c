@@ -47,9 +47,15 @@ static void p1_close(struct chain_session *s)
 	stats_free(s);
 }
 
-static void p1_park(unsigned int ms)
+static void p1_park(unsigned int ms, struct chain_session *s)
 {
 	chain_park_body(ms);
+	if (!s)
+		return;
+	mutex_lock(&chain_lock);
+	if (s->open)
+		p1_touch(s, 0, "parked");
+	mutex_unlock(&chain_lock);
 }
 
 static struct klp_func victim_funcs[] = {

@@ -109,9 +109,15 @@ static void p3_close(struct chain_session *s)
 	stats_free(s);
 }
 
-static void p3_park(unsigned int ms)
+static void p3_park(unsigned int ms, struct chain_session *s)
 {
 	chain_park_body(ms);
+	if (!s)
+		return;
+	mutex_lock(&chain_lock);
+	if (s->open)
+		p3_touch(s, 0, "parked");
+	mutex_unlock(&chain_lock);
 }
 
 static struct klp_func victim_funcs[] = {

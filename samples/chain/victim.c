@@ -6,6 +6,7 @@
  *	echo "close 3" > /proc/klpsv_chain		# close session 3
  *	echo "open 3" > /proc/klpsv_chain		# open it again
  *	echo "park 3000" > /proc/klpsv_chain		# sleep 3 s in chain_park()
+ *	echo "park 3000 2" > /proc/klpsv_chain	# ... then touch session 2
  *	cat /proc/klpsv_chain				# one line per open session
  *
  * The bug the livepatches fix: traffic is never accounted for, and the
@@ -24,7 +25,8 @@
 
 struct chain_session chain_sessions[CHAIN_SESSIONS];
 EXPORT_SYMBOL_GPL(chain_sessions);
-static DEFINE_MUTEX(sessions_lock);	/* serializes every session access */
+DEFINE_MUTEX(chain_lock);
+EXPORT_SYMBOL_GPL(chain_lock);
 
 /*
  * The patched functions are global, not inlined, and have side effects, so
@@ -46,21 +48,27 @@ noinline void chain_close(struct chain_session *s)
 	WRITE_ONCE(s->last_bytes, 0);
 }
 
-noinline void chain_park(unsigned int ms)
+noinline void chain_park(unsigned int ms, struct chain_session *s)
 {
 	chain_park_body(ms);
+	if (!s)
+		return;
+	mutex_lock(&chain_lock);
+	if (s->open)
+		chain_touch(s, 0, "parked");
+	mutex_unlock(&chain_lock);
 }
 
 static int chain_show(struct seq_file *m, void *v)
 {
 	int i;
 
-	mutex_lock(&sessions_lock);
+	mutex_lock(&chain_lock);
 	for (i = 0; i < CHAIN_SESSIONS; i++) {
 		if (chain_sessions[i].open)
 			chain_report(m, &chain_sessions[i]);
 	}
-	mutex_unlock(&sessions_lock);
+	mutex_unlock(&chain_lock);
 	return 0;
 }
 
@@ -86,14 +94,17 @@ static ssize_t chain_write(struct file *file, const char __user *ubuf,
 	if (n < 2)
 		return -EINVAL;
 	if (!strcmp(cmd, "park")) {
-		chain_park(id);	/* a duration here, outside the lock */
+		/* A duration, then maybe a session; outside the lock. */
+		s = n >= 3 && bytes >= 1 && bytes <= CHAIN_SESSIONS ?
+			&chain_sessions[bytes - 1] : NULL;
+		chain_park(id, s);
 		return len;
 	}
 	if (id < 1 || id > CHAIN_SESSIONS)
 		return -EINVAL;
 	s = &chain_sessions[id - 1];
 
-	mutex_lock(&sessions_lock);
+	mutex_lock(&chain_lock);
 	if (!strcmp(cmd, "touch") && n >= 3 && s->open) {
 		chain_touch(s, bytes, n == 4 ? who : "-");
 	} else if (!strcmp(cmd, "close") && s->open) {
@@ -104,7 +115,7 @@ static ssize_t chain_write(struct file *file, const char __user *ubuf,
 	} else {
 		len = -EINVAL;
 	}
-	mutex_unlock(&sessions_lock);
+	mutex_unlock(&chain_lock);
 	return len;
 }
 

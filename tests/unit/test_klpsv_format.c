@@ -197,7 +197,7 @@ TEST(klpsv_format_v1_index_encodes)
 static const u8 registry_v1[168] = {
 	[0] = 0x52, 0x53, 0x4c, 0x4b,		/* magic "KLSR" */
 	[4] = 0x01, 0x00,			/* format 1 */
-	[6] = 0x00, 0x00,			/* reserved */
+	[6] = 0x00, 0x00,			/* flags */
 	[8] = 'p', '3', ':', ' ', 'n', 'o', ' ', 's', 't', 'e', 'p',
 						/* refusal */
 	[167] = 0x00,
@@ -213,7 +213,7 @@ TEST(klpsv_format_v1_registry_decodes_and_encodes)
 	memcpy(r, registry_v1, sizeof(registry_v1));
 	EXPECT_EQ(r->magic, KLPSV_REGISTRY_MAGIC);
 	EXPECT_EQ(r->format, 1);
-	EXPECT_EQ(r->reserved, 0);
+	EXPECT_EQ(r->flags, 0);
 	EXPECT_STREQ(r->refusal, "p3: no step");
 	EXPECT_EQ(sizeof(r->refusal), 160u);
 	EXPECT((u8 *)&r->families == (u8 *)r + 168);
