@@ -863,3 +863,73 @@ TEST(klpsv_transition_reversed_disable_keeps_data)
 	EXPECT_EQ(kt_instances(), 0ul);
 	kt_end();
 }
+
+/* ---------------------------------------------------------------------
+ * A forced transition: the old patch's code may still run afterwards.
+ */
+static struct kmod thirdm;
+
+TEST(klpsv_transition_forced_keeps_old_and_new_in_sync)
+{
+	struct klpsv_registry *reg;
+	struct klpsv_index *index, *tmp;
+	struct stats_v2 *o;
+	struct stats_v3 *n;
+
+	old_v2();
+	new_begin(n3_fams);
+	/* What writing 1 to "force" does: the replaced patch is marked. */
+	oldm.patch.forced = true;
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	index = kt_index(STATS_ID);
+	ASSERT_NOT_NULL(index);
+	EXPECT_EQ(index->state, KLPSV_INDEX_FORCED);
+	EXPECT_LOG("the transition was forced: v2 instances stay in sync with v3");
+	ASSERT_NOT_NULL(kt_hdr(&sess[0], STATS_ID, 0));
+	EXPECT_EQ(v2_release[0], 0u);
+
+	/* old code still running writes; new code sees it */
+	o = o2_get(&sess[0]);
+	ASSERT_NOT_NULL(o);
+	o->touches = 700;
+	o2_put(o);
+	n = n3_get(&sess[0]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 700ull);
+	/* new code writes; written through for old code */
+	n->touches = 701;
+	n3_put(n);
+	o = o2_get(&sess[0]);
+	ASSERT_NOT_NULL(o);
+	EXPECT_EQ(o->touches, 701u);
+	o2_put(o);
+
+	/* a later patch takes over: the forced transition ends first */
+	kmod_detach(&newm);
+	kmod_load(&thirdm, "kt_third", n3_fams);
+	EXPECT_EQ(kmod_enable(&thirdm), 0);
+	EXPECT_LOG("family 'stats': ending the transition forced by kt_new");
+	EXPECT_EQ(index->state, KLPSV_INDEX_LIVE);
+	EXPECT_EQ(index->version, 3u);
+	EXPECT_NULL(kt_hdr(&sess[0], STATS_ID, 0));
+	EXPECT_EQ(v2_release[0], 1u);
+	EXPECT_NULL(o2_get(&sess[0]));	/* old code is cut off */
+	n = n3_get(&sess[0]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 701ull);
+	n3_put(n);
+
+	/* a real disable frees every instance but keeps the index */
+	reg = kt_registry();
+	EXPECT(reg->flags & KLPSV_REG_FORCED);
+	EXPECT_EQ(klpm_disable(&thirdm.patch), 0);
+	kmod_exit(&thirdm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	EXPECT_EQ(index->state, KLPSV_INDEX_UNUSED);
+	EXPECT_EQ(v3_dtor[0], 1u);
+
+	/* what a reboot would do, for the next test */
+	list_for_each_entry_safe(index, tmp, &reg->families, node)
+		klpsv_index_destroy(index);
+	kt_end();
+}
