@@ -14,6 +14,7 @@
  */
 #define pr_fmt(fmt) "klpsv: " fmt
 
+#include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 
@@ -105,6 +106,7 @@ static bool is_next_epoch(const struct klpsv_index *index, u32 epoch)
 void klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
 	__must_hold(&index->lock)
 {
+	lockdep_assert_held(&index->lock);
 	if (is_next_epoch(index, epoch)) {
 		list_add(&hdr->link, &index->next);
 		index->next_count++;
@@ -125,6 +127,7 @@ void klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
 void klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
 	__must_hold(&index->lock)
 {
+	lockdep_assert_held(&index->lock);
 	list_del_init(&hdr->link);
 	if (is_next_epoch(index, epoch)) {
 		index->next_count--;
@@ -174,6 +177,7 @@ int klpsv_in_place_step(struct klpsv_index *index,
 	u32 from_size = min(step->layout.size, index->alloc_size);
 	int err;
 
+	lockdep_assert_held(&index->lock);
 	err = klpsv_run_step(step->up, hdr->obj, hdr + 1, hdr + 1);
 	if (err)
 		memset((char *)(hdr + 1) + from_size, 0,
@@ -267,6 +271,7 @@ int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	bool pending;
 	int err;
 
+	lockdep_assert_held(&index->lock);
 	*data = NULL;
 	*stale = NULL;
 	twin = klpsv_compat_shadow_get(obj, id | family->epoch);
@@ -387,6 +392,7 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	bool created;
 	void *data;
 
+	might_sleep_if(gfpflags_allow_blocking(gfp));
 	data = klpsv_get(family, obj);
 	if (data || !index)
 		return data;
@@ -512,6 +518,7 @@ int klpsv_walk(struct klpsv_family *family, struct klpsv_index *index,
 	unsigned long flags, n = 0;
 	int err = 0;
 
+	might_sleep();
 	spin_lock_irqsave(&index->lock, flags);
 	list_add(&cursor, list);
 	while (cursor.next != list) {

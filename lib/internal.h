@@ -39,15 +39,15 @@ enum klpsv_index_state {
 	KLPSV_INDEX_LIVE = 1,		/* one epoch, one version */
 	KLPSV_INDEX_TRANSITION = 2,	/* next_* describe the incoming version */
 	KLPSV_INDEX_RETIRED = 3,	/* dropped by a tombstone; no instances */
-	KLPSV_INDEX_FORCED = 4,		/* a forced transition: old and new
-					 * instances stay in sync, as in 2 */
-	KLPSV_INDEX_UNUSED = 5,		/* kept after a disable: code left by a
-					 * forced transition may still use it */
+	/* after a forced transition: old and new kept in sync, as in 2 */
+	KLPSV_INDEX_FORCED = 4,
+	/* kept, empty, after a disable: old code may still reach it */
+	KLPSV_INDEX_UNUSED = 5,
 };
 
 /* struct klpsv_registry.flags */
-#define KLPSV_REG_FORCED	0x0001	/* a transition was forced: indexes
-					 * are never freed again */
+/* A transition was forced: indexes are never freed again. */
+#define KLPSV_REG_FORCED	0x0001
 
 
 /**

@@ -787,6 +787,7 @@ int klpsv_enable_patch(struct klpsv_patch *kp)
 	struct klpsv_registry *reg;
 	int err;
 
+	might_sleep();
 	if (this_patch) {
 		pr_err("%s: %s() called twice\n", pname(kp), __func__);
 		return -EBUSY;
@@ -859,6 +860,7 @@ int klpsv_pre_patch(struct klp_object *obj)
 	unsigned int i;
 	int err;
 
+	might_sleep();
 	if (!kp)
 		return -EINVAL;
 	reg = klpsv_registry_get();
@@ -901,6 +903,7 @@ void klpsv_post_patch(struct klp_object *obj)
 	unsigned int i;
 	bool forced;
 
+	might_sleep();
 	if (!kp || !kp->took_over)
 		return;
 	reg = klpsv_registry_get();
@@ -951,6 +954,7 @@ void klpsv_post_unpatch(struct klp_object *obj)
 	unsigned int i;
 	u64 freed;
 
+	might_sleep();
 	if (!kp || !kp->took_over)
 		return;
 	reg = klpsv_registry_get();
