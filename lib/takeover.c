@@ -885,6 +885,18 @@ int klpsv_pre_patch(struct klp_object *obj)
 	return err;
 }
 
+/* The registry, for a callback that follows a takeover, or NULL. */
+static struct klpsv_registry *after_takeover(struct klpsv_patch *kp)
+{
+	struct klpsv_registry *reg;
+
+	might_sleep();
+	if (!kp || !kp->took_over)
+		return NULL;
+	reg = klpsv_registry_get();
+	return WARN_ON_ONCE(!reg) ? NULL : reg;
+}
+
 /**
  * klpsv_post_patch() - finish the takeover once no old code runs
  * @obj: the klp_object whose callback this is (unused)
@@ -903,11 +915,8 @@ void klpsv_post_patch(struct klp_object *obj)
 	unsigned int i;
 	bool forced;
 
-	might_sleep();
-	if (!kp || !kp->took_over)
-		return;
-	reg = klpsv_registry_get();
-	if (WARN_ON_ONCE(!reg))
+	reg = after_takeover(kp);
+	if (!reg)
 		return;
 	forced = klpsv_compat_transition_forced(kp->patch);
 	mutex_lock(&reg->lock);
@@ -954,11 +963,8 @@ void klpsv_post_unpatch(struct klp_object *obj)
 	unsigned int i;
 	u64 freed;
 
-	might_sleep();
-	if (!kp || !kp->took_over)
-		return;
-	reg = klpsv_registry_get();
-	if (WARN_ON_ONCE(!reg))
+	reg = after_takeover(kp);
+	if (!reg)
 		return;
 	mutex_lock(&reg->lock);
 	for_each_family(kp, f, i) {
