@@ -269,6 +269,7 @@ int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	struct klpsv_hdr *twin, *old;
 	const struct klpsv_step *step;
 	bool pending;
+	u32 gen;
 	int err;
 
 	lockdep_assert_held(&index->lock);
@@ -296,7 +297,14 @@ int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 		}
 		return -ENOENT;
 	}
-	if (!pending && READ_ONCE(old->gen) == twin->gen) {
+	/*
+	 * The generation is read before the data: old code that writes
+	 * while an eager walk converts (only a walk runs outside the
+	 * caller's serialization) moves it afterwards, in its put, so a
+	 * torn conversion is never taken for an up-to-date one.
+	 */
+	gen = smp_load_acquire(&old->gen);
+	if (!pending && gen == twin->gen) {
 		*data = twin + 1;
 		return 0;
 	}
@@ -307,7 +315,7 @@ int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 			klpsv_compat_shadow_free(obj, id | family->epoch);
 		return err;
 	}
-	twin->gen = READ_ONCE(old->gen);
+	twin->gen = gen;
 	if (pending) {
 		twin->flags &= ~KLPSV_HDR_PENDING;
 		klpsv_link(index, twin, family->epoch);
@@ -433,7 +441,8 @@ void klpsv_put(struct klpsv_family *family, void *data)
 	unsigned long flags;
 
 	if (likely(!klpsv_hdr_is_twin(hdr))) {
-		WRITE_ONCE(hdr->gen, hdr->gen + 1);
+		/* The data written before it, then the generation. */
+		smp_store_release(&hdr->gen, hdr->gen + 1);
 		return;
 	}
 	spin_lock_irqsave(&index->lock, flags);
@@ -442,7 +451,7 @@ void klpsv_put(struct klpsv_family *family, void *data)
 		step = klpsv_find_step(family, klpsv_hdr_version(old));
 		if (step && step->down &&
 		    !klpsv_run_step(step->down, hdr->obj, data, old + 1)) {
-			WRITE_ONCE(old->gen, old->gen + 1);
+			smp_store_release(&old->gen, old->gen + 1);
 			hdr->gen = old->gen;
 		}
 	}
