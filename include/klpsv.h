@@ -220,6 +220,8 @@ struct klpsv_index;
  * @epoch: private: layout epoch of this version, set at takeover
  * @alloc_size: private: bytes allocated per instance in @epoch
  * @mode: private: how the running takeover handles the family
+ * @migrations_before: private: the index's migration count before the
+ *	running takeover, restored if it is undone
  *
  * Declare it with KLPSV_FAMILY(), which also generates typed accessors.
  */
@@ -241,6 +243,7 @@ struct klpsv_family {
 	unsigned int epoch;
 	u32 alloc_size;
 	unsigned int mode;
+	u64 migrations_before;
 };
 
 /**

@@ -325,6 +325,26 @@ int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	return 0;
 }
 
+/*
+ * The fast path saw a twin, but the transition finished since: it is the
+ * live instance now, unless it was dropped.
+ */
+static void *promoted(struct klpsv_family *family, struct klpsv_index *index,
+		      void *obj)
+{
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+	void *data = NULL;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = klpsv_compat_shadow_get(obj, family->id | family->epoch);
+	if (is_linked(hdr) && !klpsv_hdr_is_twin(hdr) &&
+	    klpsv_hdr_version(hdr) == klpsv_fver(family))
+		data = hdr + 1;
+	spin_unlock_irqrestore(&index->lock, flags);
+	return data;
+}
+
 /**
  * klpsv_get_slow() - klpsv_get() when the fast path did not find the data
  * @family: the family
@@ -356,7 +376,7 @@ void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *shadow)
 	if (!klpsv_index_syncing(index) ||
 	    family->epoch != READ_ONCE(index->next_epoch) ||
 	    family->epoch == READ_ONCE(index->epoch))
-		return NULL;
+		return hdr ? promoted(family, index, obj) : NULL;
 	if (!hdr && !klpsv_compat_shadow_get(obj, family->id | index->epoch))
 		return NULL;	/* the object has no data at all */
 	if (!hdr) {
@@ -404,6 +424,15 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	data = klpsv_get(family, obj);
 	if (data || !index)
 		return data;
+	/*
+	 * The object has data in the older epoch that could not be migrated
+	 * now (no memory, a failed step): a fresh instance would hide it.
+	 */
+	if (klpsv_index_syncing(index) &&
+	    family->epoch == READ_ONCE(index->next_epoch) &&
+	    family->epoch != READ_ONCE(index->epoch) &&
+	    klpsv_compat_shadow_get(obj, family->id | READ_ONCE(index->epoch)))
+		return NULL;
 
 	hdr = klpsv_shadow_new(obj, family->id | family->epoch,
 			       family->alloc_size, klpsv_fver(family), 0, gfp,

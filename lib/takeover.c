@@ -307,6 +307,16 @@ out:
 	return err;
 }
 
+/* After the transition: a failed step leaves the instance as it was, to
+ * be migrated on its next access; the walk goes on.
+ */
+static int in_place_finish_one(struct klpsv_family *f,
+			       struct klpsv_index *index, void *obj, void *arg)
+{
+	in_place_one(f, index, obj, arg);
+	return 0;
+}
+
 /* Undo in_place_one(): the predecessor's bytes, its tail room zeroed. */
 static int in_place_revert_one(struct klpsv_family *f,
 			       struct klpsv_index *index, void *obj, void *arg)
@@ -321,7 +331,6 @@ static int in_place_revert_one(struct klpsv_family *f,
 		memset((char *)(hdr + 1) + index->size, 0,
 		       index->alloc_size - index->size);
 		WRITE_ONCE(hdr->version, index->prev_version);
-		index->migrations--;
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
 	return 0;
@@ -452,9 +461,14 @@ static int twin_revert_one(struct klpsv_family *f, struct klpsv_index *index,
 	unsigned long flags;
 	bool created = false;
 
+	/*
+	 * The shell is marked a twin, so old code's fast path does not take
+	 * it before the down step has filled it.
+	 */
 	if (step && step->down)
 		old = klpsv_shadow_new(obj, f->id | index->epoch,
-				       index->alloc_size, index->prev_version,
+				       index->alloc_size,
+				       index->prev_version | KLPSV_HDR_TWIN,
 				       KLPSV_HDR_PENDING,
 				       GFP_KERNEL | __GFP_NOFAIL, &created);
 	spin_lock_irqsave(&index->lock, flags);
@@ -467,13 +481,14 @@ static int twin_revert_one(struct klpsv_family *f, struct klpsv_index *index,
 			old->flags &= ~KLPSV_HDR_PENDING;
 			old->gen = index->gen_seed++;
 			klpsv_link(index, old, index->epoch);
+			WRITE_ONCE(old->version, index->prev_version);
 			created = false;
 		}
-		if (klpsv_hdr_is_twin(twin))
-			index->migrations--;
 		klpsv_unlink(index, twin, f->epoch);
 	}
-	if (created)
+	/* Only our own shell, if old code did not free and remake it. */
+	if (created && klpsv_compat_shadow_get(obj, f->id | index->epoch) == old &&
+	    (old->flags & KLPSV_HDR_PENDING))
 		klpsv_compat_shadow_free(obj, f->id | index->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (twin)
@@ -602,11 +617,13 @@ static void revert_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 		klpsv_walk(f, index, &index->instances, in_place_revert_one,
 			   NULL);
 		set_state(index, KLPSV_INDEX_LIVE);
+		index->migrations = f->migrations_before;
 		break;
 	case TAKE_BREAKING:
 		klpsv_walk(f, index, &index->next, twin_revert_one, NULL);
 		set_state(index, KLPSV_INDEX_LIVE);
 		index->next_epoch = index->epoch;
+		index->migrations = f->migrations_before;
 		break;
 	case TAKE_RETIRE:
 		set_state(index, KLPSV_INDEX_LIVE);
@@ -681,6 +698,7 @@ static int takeover(struct klpsv_registry *reg, struct klpsv_patch *kp,
 		return 0;
 	}
 
+	f->migrations_before = index->migrations;
 	step = klpsv_find_step(f, index->version);
 	additive = klpsv_layout_is_prefix(&step->layout, &f->layout) &&
 		   f->layout.size <= index->alloc_size;
@@ -733,7 +751,8 @@ static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f,
 
 	switch (f->mode) {
 	case TAKE_ADDITIVE:
-		klpsv_walk(f, index, &index->instances, in_place_one, NULL);
+		klpsv_walk(f, index, &index->instances, in_place_finish_one,
+			   NULL);
 		break;
 	case TAKE_BREAKING:
 		if (forced) {
