@@ -21,8 +21,8 @@ KCFLAGS_EXTRA := $(if $(filter 1,$(WERROR)),-Werror)
 JOBS ?= $(shell nproc)
 
 .PHONY: all modules all-kernels setup check unit vmtest vmtest-all \
-	vmtest-selftest demo coccicheck cocci-test sparse kernel-doc clean help \
-	need-kernels
+	vmtest-selftest demo coccicheck cocci-test sparse kernel-doc stress \
+	stress-all bench bench-unit fuzz clean help need-kernels
 
 all: modules
 
@@ -40,6 +40,10 @@ help:
 	@echo "make cocci-test      the review checks against their fixtures"
 	@echo "make sparse          build everything under sparse, on every kernel"
 	@echo "make kernel-doc      every public symbol documented, kernel-doc clean"
+	@echo "make stress [KVER=]  transitions under load in a VM; stress-all: every kernel"
+	@echo "make bench [KVER=]   klpsv against raw klp_shadow in a VM (BENCH=--short)"
+	@echo "make bench-unit      the same in userspace, instruction counts (callgrind)"
+	@echo "make fuzz            fuzz the library against a reference model (FUZZ_SECONDS)"
 
 setup:
 	@bash scripts/setup.sh
@@ -93,6 +97,22 @@ sparse: need-kernels
 kernel-doc:
 	scripts/check-kernel-doc
 
+stress: modules
+	tests/stress/run.sh $(KVER) $(CURDIR)/$(BUILD)
+
+stress-all: need-kernels
+	@set -e; for k in $(ALL_KVERS); do $(MAKE) --no-print-directory stress KVER=$$k; done
+
+bench: modules
+	tests/bench/run.sh $(BENCH) $(KVER) $(CURDIR)/$(BUILD)
+
+bench-unit:
+	tests/bench/run-unit.sh
+
+FUZZ_SECONDS ?= 30
+fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 check: need-kernels
 	$(MAKE) unit
 	$(MAKE) cocci-test
@@ -100,6 +120,7 @@ check: need-kernels
 	$(MAKE) kernel-doc
 	$(MAKE) all-kernels WERROR=1
 	$(MAKE) sparse
+	$(MAKE) fuzz
 	$(MAKE) vmtest-selftest WERROR=1
 	$(MAKE) vmtest-all WERROR=1
 
