@@ -22,7 +22,7 @@ JOBS ?= $(shell nproc)
 
 .PHONY: all modules all-kernels setup check unit vmtest vmtest-all \
 	vmtest-selftest demo coccicheck cocci-test sparse kernel-doc stress \
-	stress-all bench bench-unit fuzz clean help need-kernels
+	stress-all stress-unsync bench bench-unit fuzz clean help need-kernels
 
 all: modules
 
@@ -41,6 +41,7 @@ help:
 	@echo "make sparse          build everything under sparse, on every kernel"
 	@echo "make kernel-doc      every public symbol documented, kernel-doc clean"
 	@echo "make stress [KVER=]  transitions under load in a VM; stress-all: every kernel"
+	@echo "make stress-unsync   the stress test fails without klpsv_put()'s generation advance"
 	@echo "make bench [KVER=]   klpsv against raw klp_shadow in a VM (BENCH=--short)"
 	@echo "make bench-unit      the same in userspace, instruction counts (callgrind)"
 	@echo "make fuzz            fuzz the library against a reference model (FUZZ_SECONDS)"
@@ -100,6 +101,9 @@ kernel-doc:
 stress: modules
 	tests/stress/run.sh $(KVER) $(CURDIR)/$(BUILD)
 
+stress-unsync: need-kernels
+	tests/stress/unsync.sh $(KVER)
+
 stress-all: need-kernels
 	@set -e; for k in $(ALL_KVERS); do $(MAKE) --no-print-directory stress KVER=$$k; done
 
@@ -123,6 +127,9 @@ check: need-kernels
 	$(MAKE) fuzz
 	$(MAKE) vmtest-selftest WERROR=1
 	$(MAKE) vmtest-all WERROR=1
+	$(MAKE) stress-all WERROR=1
+	$(MAKE) stress-unsync
+	$(MAKE) bench BENCH=--short
 
 clean:
 	rm -rf build

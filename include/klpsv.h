@@ -15,6 +15,7 @@
 #ifndef _KLPSV_H
 #define _KLPSV_H
 
+#include <asm/barrier.h>
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
@@ -268,7 +269,7 @@ static inline unsigned int klpsv_fver(const struct klpsv_family *family)
 void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *hdr);
 void *__must_check klpsv_get_or_alloc(struct klpsv_family *family, void *obj,
 				      gfp_t gfp, void *ctor_arg);
-void klpsv_put(struct klpsv_family *family, void *data);
+void klpsv_put_twin(struct klpsv_family *family, void *data);
 void klpsv_free(struct klpsv_family *family, void *obj);
 
 /**
@@ -318,6 +319,31 @@ static __always_inline void *klpsv_get(struct klpsv_family *family, void *obj)
 	if (likely(hdr && hdr->version == klpsv_vnum(family->version)))
 		return hdr + 1;
 	return klpsv_get_slow(family, obj, hdr);
+}
+
+/**
+ * klpsv_put() - end an access started by klpsv_get() or klpsv_get_or_alloc()
+ * @family: the family
+ * @data: what the get returned
+ *
+ * Advances the instance's generation, which is how a newer patch running
+ * at the same time learns that old code changed it.  For a twin (a newer
+ * patch's copy during a breaking transition) it also writes the change
+ * through to the older instance with the family's down step, when there
+ * is one: that out-of-line path runs only during such a transition.
+ *
+ * Context: the caller still serializes access to the instance.
+ */
+static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
+{
+	struct klpsv_hdr *hdr = (struct klpsv_hdr *)data - 1;
+
+	if (likely(!(READ_ONCE(hdr->version) & KLPSV_HDR_TWIN))) {
+		/* The data written before it, then the generation. */
+		smp_store_release(&hdr->gen, hdr->gen + 1);
+		return;
+	}
+	klpsv_put_twin(family, data);
 }
 
 /**

@@ -63,7 +63,9 @@ struct klpsv_hdr *klpsv_shadow_new(void *obj, unsigned long id,
 	struct klpsv_hdr *hdr;
 
 	*created = false;
-	if (!(gfp & __GFP_NOFAIL) && klpsv_fault_alloc())
+	/* An injected failure fails an allocation, never a lookup. */
+	if (klpsv_fault_enabled() && !(gfp & __GFP_NOFAIL) &&
+	    !klpsv_compat_shadow_get(obj, id) && klpsv_fault_alloc())
 		return NULL;
 	hdr = klpsv_compat_shadow_get_or_alloc(obj, id,
 					       klpsv_instance_bytes(alloc_size),
@@ -421,24 +423,34 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	void *data;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
-	data = klpsv_get(family, obj);
-	if (data || !index)
-		return data;
-	/*
-	 * The object has data in the older epoch that could not be migrated
-	 * now (no memory, a failed step): a fresh instance would hide it.
-	 */
-	if (klpsv_index_syncing(index) &&
-	    family->epoch == READ_ONCE(index->next_epoch) &&
-	    family->epoch != READ_ONCE(index->epoch) &&
-	    klpsv_compat_shadow_get(obj, family->id | READ_ONCE(index->epoch)))
-		return NULL;
-
+	if (!index)
+		return klpsv_get(family, obj);
+	if (unlikely(klpsv_index_syncing(index))) {
+		data = klpsv_get(family, obj);
+		if (data)
+			return data;
+		/*
+		 * The object has data in the older epoch that could not be
+		 * migrated now (no memory, a failed step): a fresh instance
+		 * would hide it.
+		 */
+		if (family->epoch == READ_ONCE(index->next_epoch) &&
+		    family->epoch != READ_ONCE(index->epoch) &&
+		    klpsv_compat_shadow_get(obj,
+					    family->id | READ_ONCE(index->epoch)))
+			return NULL;
+	}
+	/* One lookup when the instance exists, as klp_shadow_get_or_alloc(). */
 	hdr = klpsv_shadow_new(obj, family->id | family->epoch,
 			       family->alloc_size, klpsv_fver(family), 0, gfp,
 			       &created);
-	if (!hdr || !created)
+	if (!hdr)
 		return NULL;
+	if (!created) {
+		if (likely(hdr->version == klpsv_vnum(family->version)))
+			return hdr + 1;
+		return klpsv_get_slow(family, obj, hdr);
+	}
 	if (family->ctor && family->ctor(obj, hdr + 1, ctor_arg)) {
 		klpsv_compat_shadow_free(obj, family->id | family->epoch);
 		return NULL;
@@ -451,35 +463,26 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 }
 
 /**
- * klpsv_put() - end an access started by klpsv_get() or klpsv_get_or_alloc()
+ * klpsv_put_twin() - klpsv_put() of a twin: write the change through
  * @family: the family
- * @data: what the get returned
- *
- * Advances the instance's generation, which is how a newer patch running
- * at the same time learns that old code changed it.  For a twin (a newer
- * patch's copy during a transition) it writes the change through to the
- * older instance with the family's down step, when there is one.
+ * @data: the twin's data
  *
  * Context: the caller still serializes access to the instance.
  */
-void klpsv_put(struct klpsv_family *family, void *data)
+void klpsv_put_twin(struct klpsv_family *family, void *data)
 {
 	struct klpsv_hdr *hdr = klpsv_hdr_of(data), *old;
 	struct klpsv_index *index = READ_ONCE(family->index);
 	const struct klpsv_step *step;
 	unsigned long flags;
 
-	if (likely(!klpsv_hdr_is_twin(hdr))) {
-		/* The data written before it, then the generation. */
-		smp_store_release(&hdr->gen, hdr->gen + 1);
-		return;
-	}
 	spin_lock_irqsave(&index->lock, flags);
 	old = klpsv_compat_shadow_get(hdr->obj, family->id | index->epoch);
 	if (is_linked(old) && klpsv_hdr_is_twin(hdr)) {
 		step = klpsv_find_step(family, klpsv_hdr_version(old));
 		if (step && step->down &&
 		    !klpsv_run_step(step->down, hdr->obj, data, old + 1)) {
+			/* The written-through data, then the generation. */
 			smp_store_release(&old->gen, old->gen + 1);
 			hdr->gen = old->gen;
 		}
@@ -534,12 +537,14 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 }
 
 /**
- * klpsv_walk() - call @fn for each object with an instance in @list
+ * klpsv_walk_some() - call @fn for each object with an instance in @list
  * @family: passed to @fn
  * @index: the index owning @list
  * @list: &index->instances or &index->next
  * @fn: called without the lock held; takes it itself as needed
  * @arg: passed to @fn
+ * @want: if set, @fn is called only for the instances it accepts; it runs
+ *	under the lock and may only read the header
  *
  * The lock is held only to step a cursor along the list, one instance at
  * a time, with cond_resched() every KLPSV_BATCH objects: no lock is held
@@ -549,8 +554,9 @@ void klpsv_free(struct klpsv_family *family, void *obj)
  * Context: process context; takes the index lock.
  * Return: 0, or the first error @fn returned (which stops the walk).
  */
-int klpsv_walk(struct klpsv_family *family, struct klpsv_index *index,
-	       struct list_head *list, klpsv_walk_fn fn, void *arg)
+int klpsv_walk_some(struct klpsv_family *family, struct klpsv_index *index,
+		    struct list_head *list, klpsv_walk_fn fn, void *arg,
+		    bool (*want)(const struct klpsv_hdr *hdr))
 {
 	struct list_head cursor;
 	unsigned long flags, n = 0;
@@ -566,6 +572,14 @@ int klpsv_walk(struct klpsv_family *family, struct klpsv_index *index,
 		hdr = list_entry(cursor.next, struct klpsv_hdr, link);
 		obj = hdr->obj;
 		list_move(&cursor, &hdr->link);
+		if (want && !want(hdr)) {
+			if (++n % KLPSV_BATCH == 0) {
+				spin_unlock_irqrestore(&index->lock, flags);
+				cond_resched();
+				spin_lock_irqsave(&index->lock, flags);
+			}
+			continue;
+		}
 		spin_unlock_irqrestore(&index->lock, flags);
 
 		err = fn(family, index, obj, arg);

@@ -215,8 +215,17 @@ int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 		    void *obj, void **data, struct klpsv_hdr **stale);
 void klpsv_drop(const struct klpsv_family *family, struct klpsv_hdr *hdr,
 		u32 epoch);
-int klpsv_walk(struct klpsv_family *family, struct klpsv_index *index,
-	       struct list_head *list, klpsv_walk_fn fn, void *arg);
+int klpsv_walk_some(struct klpsv_family *family, struct klpsv_index *index,
+		    struct list_head *list, klpsv_walk_fn fn, void *arg,
+		    bool (*want)(const struct klpsv_hdr *hdr));
+
+/* Call @fn for every instance in @list (see klpsv_walk_some()). */
+static inline int klpsv_walk(struct klpsv_family *family,
+			     struct klpsv_index *index, struct list_head *list,
+			     klpsv_walk_fn fn, void *arg)
+{
+	return klpsv_walk_some(family, index, list, fn, arg, NULL);
+}
 
 /* takeover.c */
 struct klpsv_patch *klpsv_this_patch(void);
@@ -228,10 +237,12 @@ void klpsv_debugfs_exit(void);
 /* fault.c: failure injection, compiled in for this tree's test builds */
 struct dentry;
 #ifdef KLPSV_FAULT_INJECTION
+static inline bool klpsv_fault_enabled(void) { return true; }
 bool klpsv_fault_alloc(void);
 bool klpsv_fault_step(void);
 void klpsv_fault_debugfs(struct dentry *dir);
 #else
+static inline bool klpsv_fault_enabled(void) { return false; }
 static inline bool klpsv_fault_alloc(void) { return false; }
 static inline bool klpsv_fault_step(void) { return false; }
 static inline void klpsv_fault_debugfs(struct dentry *dir) { }

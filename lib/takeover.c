@@ -377,6 +377,27 @@ static int twin_finish_one(struct klpsv_family *f, struct klpsv_index *index,
 	unsigned long flags;
 	bool lost = false;
 	int err;
+	u32 gen;
+
+	/* Most twins are still in sync: old code did not write since. */
+	spin_lock_irqsave(&index->lock, flags);
+	old = klpsv_compat_shadow_get(obj, f->id | index->epoch);
+	if (!old || list_empty(&old->link)) {
+		spin_unlock_irqrestore(&index->lock, flags);
+		return 0;
+	}
+	twin = klpsv_compat_shadow_get(obj, f->id | f->epoch);
+	/* Pairs with klpsv_put()'s release: what old code wrote before. */
+	gen = smp_load_acquire(&old->gen);
+	if (twin && !list_empty(&twin->link) && klpsv_hdr_is_twin(twin) &&
+	    twin->gen == gen) {
+		WRITE_ONCE(twin->version, klpsv_fver(f));
+		klpsv_unlink(index, old, index->epoch);
+		spin_unlock_irqrestore(&index->lock, flags);
+		klpsv_drop(f, old, index->epoch);
+		return 0;
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
 
 	err = twin_one(f, index, obj, (void *)1);
 	spin_lock_irqsave(&index->lock, flags);
@@ -427,6 +448,11 @@ static int free_one(struct klpsv_family *f, struct klpsv_index *index,
 	if (hdr)
 		klpsv_drop(f, hdr, epoch);
 	return 0;
+}
+
+static bool is_twin(const struct klpsv_hdr *hdr)
+{
+	return klpsv_hdr_is_twin(hdr);
 }
 
 /* After the transition, a twin still marked as one lost its older
@@ -592,7 +618,8 @@ static void finish_forced(struct klpsv_patch *kp, struct klpsv_family *f,
 	}
 	if (index->epoch != index->next_epoch) {
 		klpsv_walk(f, index, &index->instances, forced_drop_one, NULL);
-		klpsv_walk(f, index, &index->next, free_stale_one, NULL);
+		klpsv_walk_some(f, index, &index->next, free_stale_one, NULL,
+				is_twin);
 	}
 	index_promote(index);
 }
@@ -760,7 +787,8 @@ static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f,
 			return;
 		}
 		klpsv_walk(f, index, &index->instances, twin_finish_one, NULL);
-		klpsv_walk(f, index, &index->next, free_stale_one, NULL);
+		klpsv_walk_some(f, index, &index->next, free_stale_one, NULL,
+				is_twin);
 		break;
 	case TAKE_RETIRE:
 		if (forced) {

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stress patch 3: the counter family at v3, a breaking change (the count
+ * becomes 64-bit and moves): v3 instances are twins in a new epoch while
+ * the transition runs, refreshed with up steps from what old code wrote,
+ * and written through to the v2 instance with the down step.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include "schemas.h"
+
+#define STRESS_N	3
+typedef struct counter_v3 counter_t;
+#define counter_stamp(st)	((st)->stamp = (u32)jiffies)
+
+static int counter_ctor(void *obj, void *data, void *arg);
+
+static int counter_v1_to_v3(void *obj, const void *from, void *to)
+{
+	const struct counter_v1 *old = from;
+	struct counter_v3 *st = to;
+
+	st->oid = old->oid;
+	st->count = old->count;
+	return 0;
+}
+
+static int counter_v2_to_v3(void *obj, const void *from, void *to)
+{
+	const struct counter_v2 *old = from;
+	struct counter_v3 *st = to;
+
+	st->oid = old->oid;
+	st->stamp = old->stamp;
+	st->count = old->count;
+	return 0;
+}
+
+/* Back to v2, for write-through during the transition and for a revert. */
+static int counter_v3_to_v2(void *obj, const void *from, void *to)
+{
+	const struct counter_v3 *st = from;
+	struct counter_v2 *old = to;
+
+	old->oid = st->oid;
+	old->stamp = st->stamp;
+	old->count = min_t(u64, st->count, U32_MAX);
+	return 0;
+}
+
+KLPSV_FAMILY(counter, struct counter_v3,
+	.name = "stress_counter",
+	.id = COUNTER_ID,
+	.version = KLPSV_V(3),
+	.layout = COUNTER_V3_LAYOUT,
+	.reserve = COUNTER_RESERVE,
+	.ctor = counter_ctor,
+	KLPSV_STEPS({ .from = KLPSV_V(1), .layout = COUNTER_V1_LAYOUT,
+		      .up = counter_v1_to_v3 },
+		    { .from = KLPSV_V(2), .layout = COUNTER_V2_LAYOUT,
+		      .up = counter_v2_to_v3, .down = counter_v3_to_v2 }),
+);
+
+#include "patch.h"
+
+MODULE_DESCRIPTION("klpsv stress test, patch 3: counter v3 (breaking)");
