@@ -266,7 +266,6 @@ static inline unsigned int klpsv_fver(const struct klpsv_family *family)
 	.steps = (const struct klpsv_step[]){ __VA_ARGS__ },		\
 	.nr_steps = ARRAY_SIZE(((const struct klpsv_step[]){ __VA_ARGS__ }))
 
-void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *hdr);
 void *__must_check klpsv_get_or_alloc(struct klpsv_family *family, void *obj,
 				      gfp_t gfp, void *ctor_arg);
 void klpsv_put_twin(struct klpsv_family *family, void *data);
@@ -274,7 +273,7 @@ void klpsv_free(struct klpsv_family *family, void *obj);
 
 /**
  * struct klpsv_hdr - the header klpsv puts before every instance
- * @link: entry in the family's index
+ * @chain: next instance in the same bucket of the family's index
  * @obj: the object the instance is attached to
  * @version: version of the data that follows; KLPSV_HDR_TWIN is or-ed in
  *	while the instance is a breaking-change copy kept in sync with an
@@ -287,7 +286,7 @@ void klpsv_free(struct klpsv_family *family, void *obj);
  * with different klpsv releases read each other's instances.
  */
 struct klpsv_hdr {
-	struct list_head link;
+	struct klpsv_hdr __rcu *chain;
 	void *obj;
 	u16 version;
 	u16 flags;
@@ -302,24 +301,17 @@ struct klpsv_hdr {
  * @family: the family
  * @obj: the object
  *
- * The fast path is one klp_shadow_get() and a compare; an instance left in
- * an older version is migrated first, exactly once.  The caller serializes
- * access to @obj's instance, as with klp_shadow_get(), and pairs every
- * successful get with klpsv_put().
+ * The fast path is a lookup in the family's own index, which grows with
+ * the family, and a compare; an instance left in an older version is
+ * migrated first, exactly once.  The caller serializes access to @obj's
+ * instance, as with klp_shadow_get(), and pairs every successful get with
+ * klpsv_put().
  *
  * Context: any context the family's steps allow (process context when a
  * migration may run).
  * Return: the instance's data, or NULL if @obj has none.
  */
-static __always_inline void *klpsv_get(struct klpsv_family *family, void *obj)
-{
-	struct klpsv_hdr *hdr;
-
-	hdr = klpsv_compat_shadow_get(obj, family->id | family->epoch);
-	if (likely(hdr && hdr->version == klpsv_vnum(family->version)))
-		return hdr + 1;
-	return klpsv_get_slow(family, obj, hdr);
-}
+void *klpsv_get(struct klpsv_family *family, void *obj);
 
 /**
  * klpsv_put() - end an access started by klpsv_get() or klpsv_get_or_alloc()

@@ -38,11 +38,13 @@ static int families_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	mutex_lock(&reg->lock);
 	list_for_each_entry(index, &reg->families, node) {
-		seq_printf(m, "family=%s id=%#llx version=%u layout=%08x epoch=%u state=%s instances=%llu bytes=%llu migrations=%llu lost=%llu owner=%s",
+		seq_printf(m, "family=%s id=%#llx version=%u layout=%08x epoch=%u state=%s instances=%llu bytes=%llu index_bytes=%zu migrations=%llu lost=%llu owner=%s",
 			   index->name, index->id, index->version,
 			   index->layout, index->epoch,
 			   state_name(index->state),
 			   index->count + index->next_count, index->bytes,
+			   klpsv_table_bytes(index, &index->instances) +
+			   klpsv_table_bytes(index, &index->next),
 			   index->migrations, index->lost, index->owner);
 		if (klpsv_index_syncing(index))
 			seq_printf(m, " next_version=%u next_epoch=%u",

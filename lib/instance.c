@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Instances: allocation, the lookup slow path with lazy migration, put,
- * free, and the batched walk the callbacks use.
+ * Instances: allocation, lookup with lazy migration, put and free.
  *
  * Rules every function here keeps (Documentation/design.rst):
  * - an instance is in use while it is linked in its index, or pending (a
  *   twin shell whose step has not run); whoever unlinks it, under the
  *   index lock, owns freeing it;
- * - every step runs under the index lock after a fresh klp_shadow lookup,
- *   so each migration happens exactly once;
+ * - every step runs under the index lock after a fresh lookup, so each
+ *   migration happens exactly once;
  * - the index lock is never taken inside a klp_shadow constructor or
  *   destructor, so klp_shadow_* may be called with it held.
  */
 #define pr_fmt(fmt) "klpsv: " fmt
 
 #include <linux/lockdep.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 
@@ -32,7 +32,7 @@ static int hdr_ctor(void *obj, void *shadow_data, void *ctor_data)
 	struct klpsv_hdr *hdr = shadow_data;
 	struct hdr_init *init = ctor_data;
 
-	INIT_LIST_HEAD(&hdr->link);
+	RCU_INIT_POINTER(hdr->chain, NULL);
 	hdr->obj = obj;
 	hdr->version = init->version;
 	hdr->flags = init->flags;
@@ -93,10 +93,52 @@ const struct klpsv_step *klpsv_find_step(const struct klpsv_family *family,
 	return NULL;
 }
 
-static bool is_next_epoch(const struct klpsv_index *index, u32 epoch)
+/**
+ * klpsv_find() - an object's linked instance in an epoch
+ * @index: the index, locked
+ * @obj: the object
+ * @epoch: the epoch
+ *
+ * Return: the instance's header, or NULL.
+ */
+struct klpsv_hdr *klpsv_find(struct klpsv_index *index, void *obj, u32 epoch)
+	__must_hold(&index->lock)
 {
-	return klpsv_index_syncing(index) &&
-	       epoch == index->next_epoch && epoch != index->epoch;
+	struct klpsv_table *t = klpsv_table_of(index, epoch);
+
+	lockdep_assert_held(&index->lock);
+	return t ? klpsv_table_find(t, obj) : NULL;
+}
+
+/**
+ * klpsv_lookup() - klpsv_find() without the index lock
+ * @index: the index
+ * @obj: the object
+ * @epoch: the epoch
+ *
+ * Takes the lock only when it missed while instances moved.
+ *
+ * Return: the instance's header, or NULL.
+ */
+struct klpsv_hdr *klpsv_lookup(struct klpsv_index *index, void *obj,
+			       u32 epoch)
+{
+	struct klpsv_table *t;
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+	u32 seq;
+
+	rcu_read_lock();
+	seq = klpsv_seq_begin(index);
+	t = klpsv_table_of(index, epoch);
+	hdr = t ? klpsv_table_find(t, obj) : NULL;
+	rcu_read_unlock();
+	if (likely(hdr) || !klpsv_seq_retry(index, seq))
+		return hdr;
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = klpsv_find(index, obj, epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+	return hdr;
 }
 
 /**
@@ -104,20 +146,27 @@ static bool is_next_epoch(const struct klpsv_index *index, u32 epoch)
  * @index: the index, locked
  * @hdr: the unlinked instance
  * @epoch: its epoch
+ *
+ * Return: false if the index holds no instance of @epoch any more (old
+ * code after a forced transition that a newer patch ended).
  */
-void klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
+bool klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
 	__must_hold(&index->lock)
 {
+	struct klpsv_table *t = klpsv_table_of(index, epoch);
+
 	lockdep_assert_held(&index->lock);
-	if (is_next_epoch(index, epoch)) {
-		list_add(&hdr->link, &index->next);
+	if (!t)
+		return false;
+	klpsv_table_insert(index, t, hdr);
+	if (t == &index->next) {
 		index->next_count++;
 		index->bytes += klpsv_instance_bytes(index->next_alloc_size);
 	} else {
-		list_add(&hdr->link, &index->instances);
 		index->count++;
 		index->bytes += klpsv_instance_bytes(index->alloc_size);
 	}
+	return true;
 }
 
 /**
@@ -129,9 +178,25 @@ void klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
 void klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
 	__must_hold(&index->lock)
 {
+	struct klpsv_table *t = klpsv_table_of(index, epoch);
+
+	if (!WARN_ON_ONCE(!t))
+		klpsv_unlink_from(index, t, hdr);
+}
+
+/**
+ * klpsv_unlink_from() - klpsv_unlink() from a given table
+ * @index: the index, locked
+ * @t: the table holding @hdr
+ * @hdr: the linked instance
+ */
+void klpsv_unlink_from(struct klpsv_index *index, struct klpsv_table *t,
+		       struct klpsv_hdr *hdr)
+	__must_hold(&index->lock)
+{
 	lockdep_assert_held(&index->lock);
-	list_del_init(&hdr->link);
-	if (is_next_epoch(index, epoch)) {
+	klpsv_table_remove(index, t, hdr);
+	if (t == &index->next) {
 		index->next_count--;
 		index->bytes -= klpsv_instance_bytes(index->next_alloc_size);
 	} else {
@@ -142,7 +207,7 @@ void klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
 
 static bool is_linked(const struct klpsv_hdr *hdr)
 {
-	return hdr && !list_empty(&hdr->link);
+	return klpsv_hdr_is_linked(hdr);
 }
 
 /**
@@ -233,8 +298,8 @@ static void *migrate_in_place(struct klpsv_family *family,
 	const struct klpsv_step *step;
 	unsigned int version;
 
-	hdr = klpsv_compat_shadow_get(obj, family->id | family->epoch);
-	if (!is_linked(hdr))
+	hdr = klpsv_find(index, obj, family->epoch);
+	if (!hdr)
 		return NULL;
 	version = klpsv_hdr_version(hdr);
 	if (version >= klpsv_fver(family))
@@ -289,8 +354,8 @@ int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 			return 0;
 		}
 	}
-	old = klpsv_compat_shadow_get(obj, id | index->epoch);
-	if (!is_linked(old)) {
+	old = klpsv_find(index, obj, index->epoch);
+	if (!old) {
 		if (pending) {
 			klpsv_compat_shadow_free(obj, id | family->epoch);
 		} else {
@@ -339,32 +404,26 @@ static void *promoted(struct klpsv_family *family, struct klpsv_index *index,
 	void *data = NULL;
 
 	spin_lock_irqsave(&index->lock, flags);
-	hdr = klpsv_compat_shadow_get(obj, family->id | family->epoch);
-	if (is_linked(hdr) && !klpsv_hdr_is_twin(hdr) &&
+	hdr = klpsv_find(index, obj, family->epoch);
+	if (hdr && !klpsv_hdr_is_twin(hdr) &&
 	    klpsv_hdr_version(hdr) == klpsv_fver(family))
 		data = hdr + 1;
 	spin_unlock_irqrestore(&index->lock, flags);
 	return data;
 }
 
-/**
- * klpsv_get_slow() - klpsv_get() when the fast path did not find the data
- * @family: the family
- * @obj: the object
- * @shadow: what klp_shadow_get() returned for the family's epoch
- *
- * Return: the instance's data, or NULL.
+/*
+ * klpsv_get() when the fast path did not find the data.  @hdr is the
+ * object's linked instance in the family's epoch, if any.
  */
-void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *shadow)
+static void *get_slow(struct klpsv_family *family, struct klpsv_index *index,
+		      void *obj, struct klpsv_hdr *hdr)
 {
-	struct klpsv_index *index = READ_ONCE(family->index);
-	struct klpsv_hdr *hdr = shadow, *stale = NULL;
+	struct klpsv_hdr *stale = NULL;
 	unsigned long flags;
 	bool created;
 	void *data;
 
-	if (!index)
-		return NULL;
 	if (hdr && !klpsv_hdr_is_twin(hdr) && !(hdr->flags & KLPSV_HDR_PENDING)) {
 		/* A newer additive version keeps our members in place. */
 		if (klpsv_hdr_version(hdr) >= klpsv_fver(family))
@@ -379,9 +438,10 @@ void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *shadow)
 	    family->epoch != READ_ONCE(index->next_epoch) ||
 	    family->epoch == READ_ONCE(index->epoch))
 		return hdr ? promoted(family, index, obj) : NULL;
-	if (!hdr && !klpsv_compat_shadow_get(obj, family->id | index->epoch))
+	if (!hdr && !klpsv_lookup(index, obj, READ_ONCE(index->epoch)))
 		return NULL;	/* the object has no data at all */
 	if (!hdr) {
+		klpsv_table_reserve(index, &index->next, GFP_ATOMIC);
 		hdr = klpsv_shadow_new(obj, family->id | family->epoch,
 				       family->alloc_size,
 				       klpsv_fver(family) | KLPSV_HDR_TWIN,
@@ -395,6 +455,43 @@ void *klpsv_get_slow(struct klpsv_family *family, void *obj, void *shadow)
 	if (stale)
 		klpsv_drop(family, stale, family->epoch);
 	return data;
+}
+
+/* klpsv_get() when the lockless lookup did not find what it wanted. */
+static noinline void *get_miss(struct klpsv_family *family,
+			       struct klpsv_index *index, void *obj,
+			       struct klpsv_hdr *hdr, u32 seq)
+{
+	unsigned long flags;
+
+	/* Tables changed meanwhile: a miss, or a hit in the wrong one. */
+	if (klpsv_seq_retry(index, seq)) {
+		spin_lock_irqsave(&index->lock, flags);
+		hdr = klpsv_find(index, obj, family->epoch);
+		spin_unlock_irqrestore(&index->lock, flags);
+		if (hdr && READ_ONCE(hdr->version) == klpsv_fver(family))
+			return hdr + 1;
+	}
+	return get_slow(family, index, obj, hdr);
+}
+
+void *klpsv_get(struct klpsv_family *family, void *obj)
+{
+	struct klpsv_index *index = READ_ONCE(family->index);
+	struct klpsv_table *t;
+	struct klpsv_hdr *hdr;
+	u32 seq;
+
+	if (unlikely(!index))
+		return NULL;
+	rcu_read_lock();
+	seq = klpsv_seq_begin(index);
+	t = klpsv_table_of(index, family->epoch);
+	hdr = t ? klpsv_table_find(t, obj) : NULL;
+	rcu_read_unlock();
+	if (likely(hdr && READ_ONCE(hdr->version) == klpsv_fver(family)))
+		return hdr + 1;
+	return get_miss(family, index, obj, hdr, seq);
 }
 
 /**
@@ -417,48 +514,49 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 			 void *ctor_arg)
 {
 	struct klpsv_index *index = READ_ONCE(family->index);
+	struct klpsv_table *t;
 	struct klpsv_hdr *hdr;
 	unsigned long flags;
-	bool created;
+	bool created, linked;
 	void *data;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
-	if (!index)
-		return klpsv_get(family, obj);
-	if (unlikely(klpsv_index_syncing(index))) {
-		data = klpsv_get(family, obj);
-		if (data)
-			return data;
-		/*
-		 * The object has data in the older epoch that could not be
-		 * migrated now (no memory, a failed step): a fresh instance
-		 * would hide it.
-		 */
-		if (family->epoch == READ_ONCE(index->next_epoch) &&
-		    family->epoch != READ_ONCE(index->epoch) &&
-		    klpsv_compat_shadow_get(obj,
-					    family->id | READ_ONCE(index->epoch)))
-			return NULL;
-	}
-	/* One lookup when the instance exists, as klp_shadow_get_or_alloc(). */
+	data = klpsv_get(family, obj);
+	if (data || !index)
+		return data;
+	/*
+	 * The object has data in the older epoch that could not be migrated
+	 * now (no memory, a failed step): a fresh instance would hide it.
+	 */
+	if (klpsv_index_syncing(index) &&
+	    family->epoch == READ_ONCE(index->next_epoch) &&
+	    family->epoch != READ_ONCE(index->epoch) &&
+	    klpsv_lookup(index, obj, READ_ONCE(index->epoch)))
+		return NULL;
+
+	t = klpsv_table_of(index, family->epoch);
+	if (t)
+		klpsv_table_reserve(index, t, gfp);
 	hdr = klpsv_shadow_new(obj, family->id | family->epoch,
 			       family->alloc_size, klpsv_fver(family), 0, gfp,
 			       &created);
-	if (!hdr)
+	if (!hdr || !created)
 		return NULL;
-	if (!created) {
-		if (likely(hdr->version == klpsv_vnum(family->version)))
-			return hdr + 1;
-		return klpsv_get_slow(family, obj, hdr);
-	}
 	if (family->ctor && family->ctor(obj, hdr + 1, ctor_arg)) {
 		klpsv_compat_shadow_free(obj, family->id | family->epoch);
 		return NULL;
 	}
 	spin_lock_irqsave(&index->lock, flags);
 	hdr->gen = index->gen_seed++;
-	klpsv_link(index, hdr, family->epoch);
+	linked = klpsv_link(index, hdr, family->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
+	if (!linked) {
+		/* Old code of a forced transition that a newer patch ended. */
+		if (family->dtor)
+			family->dtor(obj, hdr + 1);
+		klpsv_compat_shadow_free(obj, family->id | family->epoch);
+		return NULL;
+	}
 	return hdr + 1;
 }
 
@@ -477,8 +575,8 @@ void klpsv_put_twin(struct klpsv_family *family, void *data)
 	unsigned long flags;
 
 	spin_lock_irqsave(&index->lock, flags);
-	old = klpsv_compat_shadow_get(hdr->obj, family->id | index->epoch);
-	if (is_linked(old) && klpsv_hdr_is_twin(hdr)) {
+	old = klpsv_find(index, hdr->obj, index->epoch);
+	if (old && klpsv_hdr_is_twin(hdr)) {
 		step = klpsv_find_step(family, klpsv_hdr_version(old));
 		if (step && step->down &&
 		    !klpsv_run_step(step->down, hdr->obj, data, old + 1)) {
@@ -520,7 +618,9 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 		e = epochs[i];
 		if (i == 1 && (e == epochs[0] || !klpsv_index_syncing(index)))
 			break;
-		hdr = klpsv_compat_shadow_get(obj, family->id | e);
+		/* Only a twin of the next epoch can be pending, unlinked. */
+		hdr = i ? klpsv_compat_shadow_get(obj, family->id | e) :
+			  klpsv_find(index, obj, e);
 		if (!hdr)
 			continue;
 		if (hdr->flags & KLPSV_HDR_PENDING) {
@@ -534,63 +634,4 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 	spin_unlock_irqrestore(&index->lock, flags);
 	for (i = 0; i < n; i++)
 		klpsv_drop(family, found[i], epochs[i]);
-}
-
-/**
- * klpsv_walk_some() - call @fn for each object with an instance in @list
- * @family: passed to @fn
- * @index: the index owning @list
- * @list: &index->instances or &index->next
- * @fn: called without the lock held; takes it itself as needed
- * @arg: passed to @fn
- * @want: if set, @fn is called only for the instances it accepts; it runs
- *	under the lock and may only read the header
- *
- * The lock is held only to step a cursor along the list, one instance at
- * a time, with cond_resched() every KLPSV_BATCH objects: no lock is held
- * for a time that grows with the number of instances.  Instances added
- * behind the cursor meanwhile are not visited; @fn may unlink any.
- *
- * Context: process context; takes the index lock.
- * Return: 0, or the first error @fn returned (which stops the walk).
- */
-int klpsv_walk_some(struct klpsv_family *family, struct klpsv_index *index,
-		    struct list_head *list, klpsv_walk_fn fn, void *arg,
-		    bool (*want)(const struct klpsv_hdr *hdr))
-{
-	struct list_head cursor;
-	unsigned long flags, n = 0;
-	int err = 0;
-
-	might_sleep();
-	spin_lock_irqsave(&index->lock, flags);
-	list_add(&cursor, list);
-	while (cursor.next != list) {
-		struct klpsv_hdr *hdr;
-		void *obj;
-
-		hdr = list_entry(cursor.next, struct klpsv_hdr, link);
-		obj = hdr->obj;
-		list_move(&cursor, &hdr->link);
-		if (want && !want(hdr)) {
-			if (++n % KLPSV_BATCH == 0) {
-				spin_unlock_irqrestore(&index->lock, flags);
-				cond_resched();
-				spin_lock_irqsave(&index->lock, flags);
-			}
-			continue;
-		}
-		spin_unlock_irqrestore(&index->lock, flags);
-
-		err = fn(family, index, obj, arg);
-		if (++n % KLPSV_BATCH == 0)
-			cond_resched();
-
-		spin_lock_irqsave(&index->lock, flags);
-		if (err)
-			break;
-	}
-	list_del(&cursor);
-	spin_unlock_irqrestore(&index->lock, flags);
-	return err;
 }

@@ -13,9 +13,11 @@
 #ifndef _KLPSV_INTERNAL_H
 #define _KLPSV_INTERNAL_H
 
+#include <linux/hash.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -51,6 +53,74 @@ enum klpsv_index_state {
 
 
 /**
+ * struct klpsv_buckets - the buckets of a table
+ * @rcu: frees a table that grew, after lockless readers left it
+ * @shift: log2 of the number of buckets
+ * @head: the chains, through struct klpsv_hdr.chain
+ */
+struct klpsv_buckets {
+	struct rcu_head rcu;
+	u32 shift;
+	struct klpsv_hdr __rcu *head[];
+};
+
+/**
+ * struct klpsv_table - the instances of one epoch, by object (table.c)
+ * @buckets: where instances are added
+ * @old: the smaller table @buckets replaces, while its buckets move
+ * @moved: buckets of @old moved so far
+ * @walkers: walks in progress, during which the table does not grow
+ * @nr: instances in the table
+ */
+struct klpsv_table {
+	struct klpsv_buckets __rcu *buckets;
+	struct klpsv_buckets __rcu *old;
+	u32 moved;
+	u32 walkers;
+	u64 nr;
+};
+
+static inline struct klpsv_hdr __rcu **klpsv_bucket_of(struct klpsv_buckets *b,
+						       const void *obj)
+{
+	return &b->head[hash_ptr(obj, b->shift)];
+}
+
+static inline struct klpsv_hdr *klpsv_chain_find(struct klpsv_buckets *b,
+						 const void *obj)
+{
+	struct klpsv_hdr *hdr;
+
+	for (hdr = rcu_dereference_raw(*klpsv_bucket_of(b, obj)); hdr;
+	     hdr = rcu_dereference_raw(hdr->chain)) {
+		if (hdr->obj == obj)
+			return hdr;
+	}
+	return NULL;
+}
+
+/**
+ * klpsv_table_find() - the instance of an object in a table
+ * @t: the table
+ * @obj: the object
+ *
+ * Context: under rcu_read_lock() or the index lock.  Without the lock, a
+ * miss is only right if the index's sequence count did not move meanwhile.
+ * Return: the instance's header, or NULL.
+ */
+static inline struct klpsv_hdr *klpsv_table_find(struct klpsv_table *t,
+						 const void *obj)
+{
+	struct klpsv_buckets *b = rcu_dereference_raw(t->buckets);
+	struct klpsv_hdr *hdr = klpsv_chain_find(b, obj);
+
+	if (likely(hdr))
+		return hdr;
+	b = rcu_dereference_raw(t->old);
+	return b ? klpsv_chain_find(b, obj) : NULL;
+}
+
+/**
  * struct klpsv_index - one family's live data, shared by every patch
  * @magic: KLPSV_INDEX_MAGIC
  * @format: KLPSV_FORMAT of the code that created it
@@ -78,10 +148,12 @@ enum klpsv_index_state {
  * @lost: instances freed because a step failed after a transition
  * @refusal: the last refusal concerning this family
  * @node: entry in the registry's list
- * @instances: struct klpsv_hdr of epoch @epoch
- * @next: struct klpsv_hdr of epoch @next_epoch when it differs (twins)
- * @lock: protects the lists, the counters and every step run; IRQ-safe,
- *	because patched code may run in any context
+ * @instances: the instances of epoch @epoch
+ * @next: the instances of epoch @next_epoch when it differs (twins)
+ * @seq: sequence count, odd while instances move between buckets or
+ *	tables: a lockless lookup that missed meanwhile looks again
+ * @lock: protects the tables, the counters and every step run;
+ *	IRQ-safe, because patched code may run in any context
  * @lock_key: lockdep class of @lock, in shared memory (see
  *	klpsv_index_create())
  */
@@ -112,8 +184,9 @@ struct klpsv_index {
 	char refusal[KLPSV_REFUSAL_LEN];
 	/* end of the fixed prefix; kernel objects follow */
 	struct list_head node;
-	struct list_head instances;
-	struct list_head next;
+	struct klpsv_table instances;
+	struct klpsv_table next;
+	u32 seq;
 	spinlock_t lock;
 	struct lock_class_key lock_key;
 };
@@ -124,6 +197,58 @@ static inline bool klpsv_index_syncing(const struct klpsv_index *index)
 	unsigned int state = READ_ONCE(index->state);
 
 	return state == KLPSV_INDEX_TRANSITION || state == KLPSV_INDEX_FORCED;
+}
+
+/**
+ * klpsv_table_of() - the table of an index that holds an epoch
+ * @index: the index
+ * @epoch: the epoch
+ *
+ * Return: the table, or NULL when no instance of @epoch may exist now.
+ */
+static inline struct klpsv_table *klpsv_table_of(struct klpsv_index *index,
+						 u32 epoch)
+{
+	if (likely(epoch == READ_ONCE(index->epoch)))
+		return &index->instances;
+	if (klpsv_index_syncing(index) &&
+	    epoch == READ_ONCE(index->next_epoch))
+		return &index->next;
+	return NULL;
+}
+
+/*
+ * The index's sequence count, as a seqcount_t but without a lockdep map
+ * (its class key would live in the module that made the index) and
+ * without spinning: a reader that sees it odd takes the lock instead,
+ * which on PREEMPT_RT waits for a preempted writer.
+ */
+static inline void klpsv_seq_write_begin(struct klpsv_index *index)
+	__must_hold(&index->lock)
+{
+	WRITE_ONCE(index->seq, index->seq + 1);
+	smp_wmb();	/* the count, then the changes */
+}
+
+static inline void klpsv_seq_write_end(struct klpsv_index *index)
+	__must_hold(&index->lock)
+{
+	smp_wmb();	/* the changes, then the count */
+	WRITE_ONCE(index->seq, index->seq + 1);
+}
+
+static inline u32 klpsv_seq_begin(const struct klpsv_index *index)
+{
+	u32 seq = READ_ONCE(index->seq);
+
+	smp_rmb();	/* the count, then the tables */
+	return seq;
+}
+
+static inline bool klpsv_seq_retry(const struct klpsv_index *index, u32 seq)
+{
+	smp_rmb();	/* the tables, then the count */
+	return (seq & 1) || READ_ONCE(index->seq) != seq;
 }
 
 /**
@@ -188,15 +313,27 @@ static inline bool klpsv_hdr_is_twin(const struct klpsv_hdr *hdr)
 	return READ_ONCE(hdr->version) & KLPSV_HDR_TWIN;
 }
 
+#define KLPSV_HDR_PENDING	0x0001	/* twin shell: its step has not run */
+#define KLPSV_HDR_LINKED	0x0002	/* in its index's table */
+
+/* In its index's table (not a pending twin, not being freed). */
+static inline bool klpsv_hdr_is_linked(const struct klpsv_hdr *hdr)
+{
+	return hdr && (READ_ONCE(hdr->flags) & KLPSV_HDR_LINKED);
+}
+
 static inline size_t klpsv_instance_bytes(u32 alloc_size)
 {
 	return sizeof(struct klpsv_hdr) + alloc_size;
 }
 
-#define KLPSV_HDR_PENDING	0x0001	/* twin shell: its step has not run */
 
-/* Objects a walk handles between two cond_resched() calls. */
-#define KLPSV_BATCH		256
+/*
+ * Objects a walk copies out per hold of the index lock (on its stack),
+ * and buckets it moves per hold while finishing a growth; cond_resched()
+ * runs between two batches.
+ */
+#define KLPSV_BATCH		32
 
 typedef int (*klpsv_walk_fn)(struct klpsv_family *family,
 			     struct klpsv_index *index, void *obj, void *arg);
@@ -209,22 +346,39 @@ struct klpsv_hdr *klpsv_shadow_new(void *obj, unsigned long id,
 int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to);
 int klpsv_in_place_step(struct klpsv_index *index,
 			const struct klpsv_step *step, struct klpsv_hdr *hdr);
-void klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch);
+struct klpsv_hdr *klpsv_find(struct klpsv_index *index, void *obj, u32 epoch);
+struct klpsv_hdr *klpsv_lookup(struct klpsv_index *index, void *obj,
+			       u32 epoch);
+bool klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch);
 void klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch);
+void klpsv_unlink_from(struct klpsv_index *index, struct klpsv_table *t,
+		       struct klpsv_hdr *hdr);
 int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 		    void *obj, void **data, struct klpsv_hdr **stale);
 void klpsv_drop(const struct klpsv_family *family, struct klpsv_hdr *hdr,
 		u32 epoch);
+
+/* table.c */
+int klpsv_table_init(struct klpsv_table *t);
+void klpsv_table_destroy(struct klpsv_table *t);
+void klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
+			struct klpsv_hdr *hdr);
+void klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
+			struct klpsv_hdr *hdr);
+void klpsv_table_reserve(struct klpsv_index *index, struct klpsv_table *t,
+			 gfp_t gfp);
+void klpsv_table_shrink(struct klpsv_index *index, struct klpsv_table *t);
+size_t klpsv_table_bytes(struct klpsv_index *index, struct klpsv_table *t);
 int klpsv_walk_some(struct klpsv_family *family, struct klpsv_index *index,
-		    struct list_head *list, klpsv_walk_fn fn, void *arg,
+		    struct klpsv_table *t, klpsv_walk_fn fn, void *arg,
 		    bool (*want)(const struct klpsv_hdr *hdr));
 
-/* Call @fn for every instance in @list (see klpsv_walk_some()). */
+/* Call @fn for every instance in @t (see klpsv_walk_some()). */
 static inline int klpsv_walk(struct klpsv_family *family,
-			     struct klpsv_index *index, struct list_head *list,
+			     struct klpsv_index *index, struct klpsv_table *t,
 			     klpsv_walk_fn fn, void *arg)
 {
-	return klpsv_walk_some(family, index, list, fn, arg, NULL);
+	return klpsv_walk_some(family, index, t, fn, arg, NULL);
 }
 
 /* takeover.c */

@@ -21,11 +21,11 @@
 #define KLPSV_AT(type, field, offset) \
 	static_assert(offsetof(type, field) == (offset), #type "." #field)
 
-KLPSV_AT(struct klpsv_hdr, obj, 16);
-KLPSV_AT(struct klpsv_hdr, version, 24);
-KLPSV_AT(struct klpsv_hdr, flags, 26);
-KLPSV_AT(struct klpsv_hdr, gen, 28);
-static_assert(sizeof(struct klpsv_hdr) == 32, "klpsv_hdr size");
+KLPSV_AT(struct klpsv_hdr, obj, 8);
+KLPSV_AT(struct klpsv_hdr, version, 16);
+KLPSV_AT(struct klpsv_hdr, flags, 18);
+KLPSV_AT(struct klpsv_hdr, gen, 20);
+static_assert(sizeof(struct klpsv_hdr) == 24, "klpsv_hdr size");
 KLPSV_AT(struct klpsv_registry, format, 4);
 KLPSV_AT(struct klpsv_registry, refusal, 8);
 KLPSV_AT(struct klpsv_registry, families, 168);
@@ -159,8 +159,13 @@ struct klpsv_index *klpsv_index_create(struct klpsv_registry *reg,
 	index->size = family->layout.size;
 	index->alloc_size = family->alloc_size;
 	index->next_epoch = family->epoch;
-	INIT_LIST_HEAD(&index->instances);
-	INIT_LIST_HEAD(&index->next);
+	if (klpsv_table_init(&index->instances) ||
+	    klpsv_table_init(&index->next)) {
+		klpsv_table_destroy(&index->instances);
+		klpsv_table_destroy(&index->next);
+		kfree(index);
+		return NULL;
+	}
 	spin_lock_init(&index->lock);
 	lockdep_register_key(&index->lock_key);
 	lockdep_set_class_and_name(&index->lock, &index->lock_key, index->name);
@@ -176,6 +181,8 @@ void klpsv_index_destroy(struct klpsv_index *index)
 {
 	list_del(&index->node);
 	lockdep_unregister_key(&index->lock_key);
+	klpsv_table_destroy(&index->instances);
+	klpsv_table_destroy(&index->next);
 	kfree(index);
 }
 

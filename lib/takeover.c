@@ -287,8 +287,8 @@ static int in_place_one(struct klpsv_family *f, struct klpsv_index *index,
 	int err = 0;
 
 	spin_lock_irqsave(&index->lock, flags);
-	hdr = klpsv_compat_shadow_get(obj, f->id | f->epoch);
-	if (!hdr || list_empty(&hdr->link))
+	hdr = klpsv_find(index, obj, f->epoch);
+	if (!hdr)
 		goto out;
 	version = klpsv_hdr_version(hdr);
 	if (version >= klpsv_fver(f))
@@ -325,9 +325,8 @@ static int in_place_revert_one(struct klpsv_family *f,
 	unsigned long flags;
 
 	spin_lock_irqsave(&index->lock, flags);
-	hdr = klpsv_compat_shadow_get(obj, f->id | f->epoch);
-	if (hdr && !list_empty(&hdr->link) &&
-	    klpsv_hdr_version(hdr) > index->prev_version) {
+	hdr = klpsv_find(index, obj, f->epoch);
+	if (hdr && klpsv_hdr_version(hdr) > index->prev_version) {
 		memset((char *)(hdr + 1) + index->size, 0,
 		       index->alloc_size - index->size);
 		WRITE_ONCE(hdr->version, index->prev_version);
@@ -349,6 +348,7 @@ static int twin_one(struct klpsv_family *f, struct klpsv_index *index,
 	void *data;
 	int err;
 
+	klpsv_table_reserve(index, &index->next, GFP_KERNEL);
 	twin = klpsv_shadow_new(obj, f->id | f->epoch, f->alloc_size,
 				klpsv_fver(f) | KLPSV_HDR_TWIN, KLPSV_HDR_PENDING,
 				gfp, &created);
@@ -381,16 +381,15 @@ static int twin_finish_one(struct klpsv_family *f, struct klpsv_index *index,
 
 	/* Most twins are still in sync: old code did not write since. */
 	spin_lock_irqsave(&index->lock, flags);
-	old = klpsv_compat_shadow_get(obj, f->id | index->epoch);
-	if (!old || list_empty(&old->link)) {
+	old = klpsv_find(index, obj, index->epoch);
+	if (!old) {
 		spin_unlock_irqrestore(&index->lock, flags);
 		return 0;
 	}
-	twin = klpsv_compat_shadow_get(obj, f->id | f->epoch);
+	twin = klpsv_find(index, obj, f->epoch);
 	/* Pairs with klpsv_put()'s release: what old code wrote before. */
 	gen = smp_load_acquire(&old->gen);
-	if (twin && !list_empty(&twin->link) && klpsv_hdr_is_twin(twin) &&
-	    twin->gen == gen) {
+	if (twin && klpsv_hdr_is_twin(twin) && twin->gen == gen) {
 		WRITE_ONCE(twin->version, klpsv_fver(f));
 		klpsv_unlink(index, old, index->epoch);
 		spin_unlock_irqrestore(&index->lock, flags);
@@ -401,14 +400,12 @@ static int twin_finish_one(struct klpsv_family *f, struct klpsv_index *index,
 
 	err = twin_one(f, index, obj, (void *)1);
 	spin_lock_irqsave(&index->lock, flags);
-	old = klpsv_compat_shadow_get(obj, f->id | index->epoch);
-	if (!old || list_empty(&old->link)) {
+	old = klpsv_find(index, obj, index->epoch);
+	if (!old) {
 		spin_unlock_irqrestore(&index->lock, flags);
 		return 0;
 	}
-	twin = klpsv_compat_shadow_get(obj, f->id | f->epoch);
-	if (twin && list_empty(&twin->link))
-		twin = NULL;
+	twin = klpsv_find(index, obj, f->epoch);
 	if (twin && !err) {
 		WRITE_ONCE(twin->version, klpsv_fver(f));
 	} else {
@@ -430,23 +427,27 @@ static int twin_finish_one(struct klpsv_family *f, struct klpsv_index *index,
 	return 0;
 }
 
-/* Free one object's instance in the epoch *@arg (klpsv_walk_fn). */
+/* What free_one() frees: the instances of a table, of an epoch. */
+struct free_arg {
+	struct klpsv_table *t;
+	u32 epoch;
+};
+
+/* Free one object's instance in a table (klpsv_walk_fn). */
 static int free_one(struct klpsv_family *f, struct klpsv_index *index,
 		    void *obj, void *arg)
 {
-	u32 epoch = *(u32 *)arg;
+	struct free_arg *a = arg;
 	struct klpsv_hdr *hdr;
 	unsigned long flags;
 
 	spin_lock_irqsave(&index->lock, flags);
-	hdr = klpsv_compat_shadow_get(obj, f->id | epoch);
-	if (hdr && !list_empty(&hdr->link))
-		klpsv_unlink(index, hdr, epoch);
-	else
-		hdr = NULL;
+	hdr = klpsv_table_find(a->t, obj);
+	if (hdr)
+		klpsv_unlink_from(index, a->t, hdr);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (hdr)
-		klpsv_drop(f, hdr, epoch);
+		klpsv_drop(f, hdr, a->epoch);
 	return 0;
 }
 
@@ -461,18 +462,19 @@ static bool is_twin(const struct klpsv_hdr *hdr)
 static int free_stale_one(struct klpsv_family *f, struct klpsv_index *index,
 			  void *obj, void *arg)
 {
+	u32 epoch = index->next_epoch;
 	struct klpsv_hdr *hdr;
 	unsigned long flags;
 
 	spin_lock_irqsave(&index->lock, flags);
-	hdr = klpsv_compat_shadow_get(obj, f->id | f->epoch);
-	if (hdr && !list_empty(&hdr->link) && klpsv_hdr_is_twin(hdr))
-		klpsv_unlink(index, hdr, f->epoch);
+	hdr = klpsv_find(index, obj, epoch);
+	if (hdr && klpsv_hdr_is_twin(hdr))
+		klpsv_unlink(index, hdr, epoch);
 	else
 		hdr = NULL;
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (hdr)
-		klpsv_drop(f, hdr, f->epoch);
+		klpsv_drop(f, hdr, epoch);
 	return 0;
 }
 
@@ -498,10 +500,8 @@ static int twin_revert_one(struct klpsv_family *f, struct klpsv_index *index,
 				       KLPSV_HDR_PENDING,
 				       GFP_KERNEL | __GFP_NOFAIL, &created);
 	spin_lock_irqsave(&index->lock, flags);
-	twin = klpsv_compat_shadow_get(obj, f->id | f->epoch);
-	if (!twin || list_empty(&twin->link)) {
-		twin = NULL;
-	} else {
+	twin = klpsv_find(index, obj, f->epoch);
+	if (twin) {
 		if (created && !klpsv_hdr_is_twin(twin) &&
 		    !klpsv_run_step(step->down, obj, twin + 1, old + 1)) {
 			old->flags &= ~KLPSV_HDR_PENDING;
@@ -534,11 +534,12 @@ static void set_state(struct klpsv_index *index, unsigned int state)
 /* Free every instance; return how many were freed. */
 static u64 free_all(struct klpsv_family *f, struct klpsv_index *index)
 {
-	u32 epoch = index->epoch, next = index->next_epoch;
+	struct free_arg cur = { &index->instances, index->epoch };
+	struct free_arg next = { &index->next, index->next_epoch };
 	u64 before = index->count + index->next_count;
 
-	klpsv_walk(f, index, &index->instances, free_one, &epoch);
-	klpsv_walk(f, index, &index->next, free_one, &next);
+	klpsv_walk(f, index, cur.t, free_one, &cur);
+	klpsv_walk(f, index, next.t, free_one, &next);
 	return before - (index->count + index->next_count);
 }
 
@@ -558,16 +559,27 @@ static void release_index(struct klpsv_registry *reg, struct klpsv_index *index)
 	klpsv_index_destroy(index);
 }
 
-/* The incoming version becomes the live one (the lists already agree). */
+/*
+ * The incoming version becomes the live one.  For a breaking change the
+ * tables swap: the twins' becomes the live one; the older epoch's is left
+ * in @next, where nothing reaches it any more, with whatever old code of
+ * a forced transition added after the last walk (freed by the caller).
+ */
 static void index_promote(struct klpsv_index *index)
 {
+	struct klpsv_table t;
 	unsigned long flags;
+	u64 count;
 
 	spin_lock_irqsave(&index->lock, flags);
+	klpsv_seq_write_begin(index);
 	if (index->epoch != index->next_epoch) {
-		list_splice_init(&index->next, &index->instances);
-		index->count += index->next_count;
-		index->next_count = 0;
+		t = index->instances;
+		index->instances = index->next;
+		index->next = t;
+		count = index->count;
+		index->count = index->next_count;
+		index->next_count = count;
 	}
 	index->version = index->next_version;
 	index->layout = index->next_layout;
@@ -575,7 +587,32 @@ static void index_promote(struct klpsv_index *index)
 	index->size = index->next_size;
 	index->alloc_size = index->next_alloc_size;
 	index->state = KLPSV_INDEX_LIVE;
+	klpsv_seq_write_end(index);
 	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/*
+ * index_promote(), then free what it left behind in the older epoch's
+ * table, and give that table back its memory.
+ */
+static void promote(struct klpsv_family *f, struct klpsv_index *index)
+{
+	struct free_arg old = { &index->next, index->epoch };
+	bool breaking = index->epoch != index->next_epoch;
+	unsigned long flags;
+
+	index_promote(index);
+	if (!breaking)
+		return;
+	if (index->next_count) {
+		klpsv_walk(f, index, old.t, free_one, &old);
+		spin_lock_irqsave(&index->lock, flags);
+		index->next_count = 0;
+		index->bytes = index->count *
+			       klpsv_instance_bytes(index->alloc_size);
+		spin_unlock_irqrestore(&index->lock, flags);
+	}
+	klpsv_table_shrink(index, old.t);
 }
 
 /* Drop an older instance whose twin takes over (klpsv_walk_fn). */
@@ -586,13 +623,13 @@ static int forced_drop_one(struct klpsv_family *f, struct klpsv_index *index,
 	unsigned long flags;
 
 	spin_lock_irqsave(&index->lock, flags);
-	old = klpsv_compat_shadow_get(obj, f->id | index->epoch);
-	if (!old || list_empty(&old->link)) {
+	old = klpsv_find(index, obj, index->epoch);
+	if (!old) {
 		spin_unlock_irqrestore(&index->lock, flags);
 		return 0;
 	}
-	twin = klpsv_compat_shadow_get(obj, f->id | index->next_epoch);
-	if (twin && !list_empty(&twin->link))
+	twin = klpsv_find(index, obj, index->next_epoch);
+	if (twin)
 		WRITE_ONCE(twin->version, index->next_version);
 	klpsv_unlink(index, old, index->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
@@ -621,7 +658,7 @@ static void finish_forced(struct klpsv_patch *kp, struct klpsv_family *f,
 		klpsv_walk_some(f, index, &index->next, free_stale_one, NULL,
 				is_twin);
 	}
-	index_promote(index);
+	promote(f, index);
 }
 
 /* Undo the takeover of one family, before or after a failure. */
@@ -807,7 +844,7 @@ static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f,
 		return;
 	}
 	if (index->state == KLPSV_INDEX_TRANSITION)
-		index_promote(index);
+		promote(f, index);
 	strscpy(index->owner, pname(kp), sizeof(index->owner));
 	pr_info("%s: family '%s' is at v%u: %llu instances, %llu bytes\n",
 		pname(kp), f->name, index->version, index->count,

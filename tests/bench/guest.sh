@@ -120,7 +120,7 @@ fill k $n
 fam=$(grep '^family=bench ' /sys/kernel/debug/klpsv/klpsv_bench_v1/families) ||
 	die "no family bench in klpsv's debugfs"
 log "before the takeover: $fam"
-echo "o $(field instances "$fam") $(field bytes "$fam")" >>$M
+echo "o $(field instances "$fam") $(($(field bytes "$fam") + $(field index_bytes "$fam")))" >>$M
 [ "$(field instances "$fam")" = $n ] || die "expected $n instances: $fam"
 
 # klpsv's takeover, v1 -> v2: pre_patch in insmod, post_patch at the end

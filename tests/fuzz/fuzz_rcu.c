@@ -124,6 +124,17 @@ void shim_kfree_rcu(struct callback_head *head, const void *ptr)
 	shim_call_rcu(head, kfree_trampoline);
 }
 
+static void kvfree_trampoline(struct callback_head *head)
+{
+	shim_kfree(head->__kfree_ptr, SHIM_VMALLOC, NULL);
+}
+
+void shim_kvfree_rcu(struct callback_head *head, const void *ptr)
+{
+	head->__kfree_ptr = (void *)ptr;
+	shim_call_rcu(head, kvfree_trampoline);
+}
+
 void shim_rcu_barrier(void)
 {
 	if (nesting || atomic_reader) {

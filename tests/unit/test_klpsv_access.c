@@ -139,10 +139,10 @@ TEST(klpsv_access_ctor_runs_once_outside_locks)
 	EXPECT((void *)(hdr + 1) == (void *)a);
 	EXPECT(hdr->obj == (void *)&objs[0]);
 	EXPECT_EQ(hdr->version, 1);
-	EXPECT_EQ(hdr->flags, 0);
-	EXPECT_FALSE(list_empty(&hdr->link));
+	EXPECT_EQ(hdr->flags, KLPSV_HDR_LINKED);
+	EXPECT_TRUE(klpsv_hdr_is_linked(hdr));
 	EXPECT_EQ(kt_index(ACC_ID)->count, 1ull);
-	EXPECT_EQ(kt_index(ACC_ID)->bytes, 32ull + 16);
+	EXPECT_EQ(kt_index(ACC_ID)->bytes, 24ull + 16);
 	a->value = 5;
 	acc_put(a);
 

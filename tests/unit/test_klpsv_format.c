@@ -16,15 +16,14 @@
 #include "test_klpsv.h"
 
 /* ---------------------------------------------------------------------
- * Instance header, 32 bytes.
+ * Instance header, 24 bytes.
  */
-static const u8 hdr_v1[32] = {
-	/*  0 link.next */ 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
-	/*  8 link.prev */ 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11,
-	/* 16 obj       */ 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0x01,
-	/* 24 version   */ 0x03, 0x80,	/* v3, bit 15: twin */
-	/* 26 flags     */ 0x01, 0x00,	/* bit 0: pending */
-	/* 28 gen       */ 0x78, 0x56, 0x34, 0x12,
+static const u8 hdr_v1[24] = {
+	/*  0 chain     */ 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
+	/*  8 obj       */ 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0x01,
+	/* 16 version   */ 0x03, 0x80,	/* v3, bit 15: twin */
+	/* 18 flags     */ 0x03, 0x00,	/* bit 0: pending, bit 1: linked */
+	/* 20 gen       */ 0x78, 0x56, 0x34, 0x12,
 };
 
 TEST(klpsv_format_v1_constants)
@@ -35,8 +34,9 @@ TEST(klpsv_format_v1_constants)
 	EXPECT_EQ(KLPSV_REGISTRY_ID, 0x6b73760000000000UL);
 	EXPECT_EQ(KLPSV_HDR_TWIN, 0x8000);
 	EXPECT_EQ(KLPSV_HDR_PENDING, 0x0001);
+	EXPECT_EQ(KLPSV_HDR_LINKED, 0x0002);
 	EXPECT_EQ(KLPSV_VERSION_MAX, 0x7fff);
-	EXPECT_EQ(sizeof(struct klpsv_hdr), 32u);
+	EXPECT_EQ(sizeof(struct klpsv_hdr), 24u);
 	EXPECT_EQ(offsetof(struct klpsv_index, node), 352u);
 	EXPECT_EQ(offsetof(struct klpsv_registry, families), 168u);
 	/* the registry is found on an address of vmlinux, for every module */
@@ -48,17 +48,16 @@ TEST(klpsv_format_v1_instance_header_decodes)
 	struct klpsv_hdr hdr;
 
 	memcpy(&hdr, hdr_v1, sizeof(hdr_v1));
-	EXPECT(hdr.link.next == (struct list_head *)0x0102030405060708UL);
-	EXPECT(hdr.link.prev == (struct list_head *)0x1112131415161718UL);
+	EXPECT((void *)hdr.chain == (void *)0x0102030405060708UL);
 	EXPECT(hdr.obj == (void *)0x0123456789abcdefUL);
 	EXPECT_EQ(hdr.version, 0x8003);
 	EXPECT_EQ(klpsv_hdr_version(&hdr), 3u);
 	EXPECT_TRUE(klpsv_hdr_is_twin(&hdr));
-	EXPECT_EQ(hdr.flags, KLPSV_HDR_PENDING);
+	EXPECT_EQ(hdr.flags, KLPSV_HDR_PENDING | KLPSV_HDR_LINKED);
 	EXPECT_EQ(hdr.gen, 0x12345678u);
 	/* the data follows the header */
-	EXPECT((void *)(&hdr + 1) == (void *)((u8 *)&hdr + 32));
-	EXPECT(klpsv_hdr_of((u8 *)&hdr + 32) == &hdr);
+	EXPECT((void *)(&hdr + 1) == (void *)((u8 *)&hdr + 24));
+	EXPECT(klpsv_hdr_of((u8 *)&hdr + 24) == &hdr);
 }
 
 TEST(klpsv_format_v1_instance_header_encodes)
@@ -66,11 +65,10 @@ TEST(klpsv_format_v1_instance_header_encodes)
 	struct klpsv_hdr hdr;
 
 	memset(&hdr, 0, sizeof(hdr));
-	hdr.link.next = (struct list_head *)0x0102030405060708UL;
-	hdr.link.prev = (struct list_head *)0x1112131415161718UL;
+	hdr.chain = (struct klpsv_hdr __force __rcu *)0x0102030405060708UL;
 	hdr.obj = (void *)0x0123456789abcdefUL;
 	hdr.version = 3 | KLPSV_HDR_TWIN;
-	hdr.flags = KLPSV_HDR_PENDING;
+	hdr.flags = KLPSV_HDR_PENDING | KLPSV_HDR_LINKED;
 	hdr.gen = 0x12345678;
 	EXPECT_MEMEQ(&hdr, hdr_v1, sizeof(hdr_v1));
 }

@@ -344,7 +344,7 @@ TEST(klpsv_handover_breaking_twins_then_old_freed)
 		ASSERT_NOT_NULL(twin);
 		EXPECT_EQ(old->version, 2);
 		EXPECT_EQ(twin->version, 3 | KLPSV_HDR_TWIN);
-		EXPECT_EQ(twin->flags, 0);
+		EXPECT_EQ(twin->flags, KLPSV_HDR_LINKED);
 		EXPECT(twin->obj == (void *)&sess[i]);
 		EXPECT_EQ(((struct stats_v3 *)(twin + 1))->bytes, 0xfffffff0ull + i);
 		EXPECT_EQ(((struct stats_v3 *)(twin + 1))->touches, 10ull + i);
@@ -366,7 +366,7 @@ TEST(klpsv_handover_breaking_twins_then_old_freed)
 	EXPECT_EQ(index->count, (u64)NR_OBJS);
 	EXPECT_EQ(index->next_count, 0ull);
 	EXPECT_EQ(index->alloc_size, 24u);
-	EXPECT_EQ(index->bytes, (u64)NR_OBJS * (32 + 24));
+	EXPECT_EQ(index->bytes, (u64)NR_OBJS * (24 + 24));
 	for (i = 0; i < NR_OBJS; i++) {
 		struct klpsv_hdr *twin = kt_hdr(&sess[i], STATS_ID, 1);
 		struct stats_v3 *st = s3_get(&sess[i]);
@@ -557,7 +557,7 @@ TEST(klpsv_handover_growth_beyond_reserve_gets_a_new_epoch)
 	ASSERT_EQ(kmod_enable(&p2), 0);
 	EXPECT_EQ(index->epoch, 1u);
 	EXPECT_EQ(index->alloc_size, 16u);
-	EXPECT_EQ(index->bytes, (u64)NR_OBJS * (32 + 16));
+	EXPECT_EQ(index->bytes, (u64)NR_OBJS * (24 + 16));
 	for (i = 0; i < NR_OBJS; i++) {
 		struct g2 *d = g2_get(&sess[i]);
 

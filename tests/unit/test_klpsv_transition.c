@@ -460,7 +460,7 @@ static void expect_old_restored(unsigned long extra)
 	EXPECT_EQ(index->next_epoch, 0u);
 	EXPECT_EQ(index->next_count, 0ull);
 	EXPECT_EQ(index->count, NR_OLD + extra);
-	EXPECT_EQ(index->bytes, (NR_OLD + extra) * (32ull + 16));
+	EXPECT_EQ(index->bytes, (NR_OLD + extra) * (24ull + 16));
 	/* the old instances, byte for byte */
 	for (i = 0; i < NR_OLD; i++) {
 		EXPECT_EQ(v2_release[i], 0u);
@@ -512,8 +512,8 @@ TEST(klpsv_transition_revert_breaking_new_object_goes_back_with_down)
 	hdr = kt_hdr(&sess[5], STATS_ID, 0);
 	ASSERT_NOT_NULL(hdr);
 	EXPECT_EQ(hdr->version, 2);
-	EXPECT_EQ(hdr->flags, 0);
-	EXPECT_FALSE(list_empty(&hdr->link));
+	EXPECT_EQ(hdr->flags, KLPSV_HDR_LINKED);
+	EXPECT_TRUE(klpsv_hdr_is_linked(hdr));
 	EXPECT_EQ(down_calls[5], 1u);
 	o = o2_get(&sess[5]);
 	ASSERT(o == (struct stats_v2 *)(hdr + 1));

@@ -190,7 +190,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("meta overhead instances=%lu bytes=%lu struct=%zu\n",
-	       field(buf, "instances"), field(buf, "bytes"),
+	       field(buf, "instances"),
+	       field(buf, "bytes") + field(buf, "index_bytes"),
 	       sizeof(struct bench_v1));
 
 	/* klpsv's takeover: v2 enabled, replacing v1 (callbacks counted) */

@@ -59,6 +59,7 @@ bool shim_rcu_read_lock_any_held(void);
 void shim_synchronize_rcu(const char *file, int line);
 void shim_call_rcu(struct rcu_head *head, rcu_callback_t func);
 void shim_kfree_rcu(struct rcu_head *head, const void *ptr);
+void shim_kvfree_rcu(struct rcu_head *head, const void *ptr);
 void shim_rcu_barrier(void);
 void shim_rcu_suspicious(const char *file, int line, const char *msg);
 

@@ -41,7 +41,11 @@
 	if (___p)							\
 		shim_kfree_rcu(&___p->rhf, ___p);			\
 } while (0)
-#define kvfree_rcu(ptr, rhf)		kfree_rcu(ptr, rhf)
+#define kvfree_rcu(ptr, rhf) do {					\
+	typeof(ptr) ___p = (ptr);					\
+	if (___p)							\
+		shim_kvfree_rcu(&___p->rhf, ___p);			\
+} while (0)
 #define kfree_rcu_mightsleep(ptr) do {					\
 	typeof(ptr) ___p = (ptr);					\
 	if (___p) {							\

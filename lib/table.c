@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An index's instances, found by object: a hash table of singly linked
+ * chains threaded through the instances' headers, owned by the library
+ * and handed over with the index.  Upstream's shadow table has a fixed
+ * 4096 buckets, so its chains grow with the number of shadow variables;
+ * this one grows with its family, so a lookup stays flat.
+ *
+ * Lookups take no lock: the chains are RCU lists, and the instances are
+ * freed by klp_shadow_free() after a grace period.  Inserts, removals and
+ * growth run under the index lock.  Growth moves a few buckets at a time
+ * into a table four times larger, piggybacked on inserts and removals, so
+ * no lock is held for a time that grows with the number of instances.
+ * A lockless lookup that misses while buckets move (the index's sequence
+ * count moved or is odd) looks again under the lock: a hit is always
+ * right, only a miss needs checking.
+ */
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "internal.h"
+
+/* The smallest table, and the load (instances per bucket) that grows it. */
+#define KLPSV_TABLE_MIN_SHIFT	6
+#define KLPSV_TABLE_MAX_LOAD	2
+/* Buckets moved to the larger table per insert or removal. */
+#define KLPSV_TABLE_MOVE	8
+
+static struct klpsv_buckets *buckets_alloc(unsigned int shift, gfp_t gfp)
+{
+	struct klpsv_buckets *b;
+	size_t size = struct_size(b, head, 1UL << shift);
+
+	if (gfpflags_allow_blocking(gfp))
+		b = kvzalloc(size, gfp);
+	else
+		b = kzalloc(size, gfp | __GFP_NOWARN);
+	if (b)
+		b->shift = shift;
+	return b;
+}
+
+static u32 nr_buckets(const struct klpsv_buckets *b)
+{
+	return 1U << b->shift;
+}
+
+static size_t buckets_bytes(const struct klpsv_buckets *b)
+{
+	return b ? struct_size(b, head, nr_buckets(b)) : 0;
+}
+
+/**
+ * klpsv_table_bytes() - memory a table uses for its buckets
+ * @index: the index, not locked
+ * @t: the table
+ *
+ * Return: bytes, the instances' headers not included.
+ */
+size_t klpsv_table_bytes(struct klpsv_index *index, struct klpsv_table *t)
+{
+	unsigned long flags;
+	size_t bytes;
+
+	spin_lock_irqsave(&index->lock, flags);
+	bytes = buckets_bytes(rcu_dereference_protected(t->buckets,
+					lockdep_is_held(&index->lock))) +
+		buckets_bytes(rcu_dereference_protected(t->old,
+					lockdep_is_held(&index->lock)));
+	spin_unlock_irqrestore(&index->lock, flags);
+	return bytes;
+}
+
+
+/**
+ * klpsv_table_init() - make an empty table
+ * @t: the table
+ *
+ * Context: process context.
+ * Return: 0, or -ENOMEM.
+ */
+int klpsv_table_init(struct klpsv_table *t)
+{
+	struct klpsv_buckets *b = buckets_alloc(KLPSV_TABLE_MIN_SHIFT,
+						GFP_KERNEL);
+
+	memset(t, 0, sizeof(*t));
+	if (!b)
+		return -ENOMEM;
+	RCU_INIT_POINTER(t->buckets, b);
+	return 0;
+}
+
+/**
+ * klpsv_table_destroy() - free an empty table no code can reach any more
+ * @t: the table
+ */
+void klpsv_table_destroy(struct klpsv_table *t)
+{
+	kvfree(rcu_access_pointer(t->old));
+	kvfree(rcu_access_pointer(t->buckets));
+}
+
+
+
+/* Move the next few buckets of the smaller table; free it once empty. */
+static void move_some(struct klpsv_index *index, struct klpsv_table *t,
+		      unsigned int nr)
+	__must_hold(&index->lock)
+{
+	struct klpsv_buckets *old = rcu_dereference_protected(t->old,
+					lockdep_is_held(&index->lock));
+	struct klpsv_buckets *new = rcu_dereference_protected(t->buckets,
+					lockdep_is_held(&index->lock));
+	struct klpsv_hdr *hdr, *next;
+	struct klpsv_hdr __rcu **to;
+
+	if (!old)
+		return;
+	klpsv_seq_write_begin(index);
+	for (; nr && t->moved < nr_buckets(old); nr--, t->moved++) {
+		hdr = rcu_dereference_protected(old->head[t->moved], true);
+		RCU_INIT_POINTER(old->head[t->moved], NULL);
+		for (; hdr; hdr = next) {
+			next = rcu_dereference_protected(hdr->chain, true);
+			to = klpsv_bucket_of(new, hdr->obj);
+			RCU_INIT_POINTER(hdr->chain,
+					 rcu_dereference_protected(*to, true));
+			rcu_assign_pointer(*to, hdr);
+		}
+	}
+	if (t->moved == nr_buckets(old)) {
+		RCU_INIT_POINTER(t->old, NULL);
+		kvfree_rcu(old, rcu);
+	}
+	klpsv_seq_write_end(index);
+}
+
+/**
+ * klpsv_table_insert() - add an instance
+ * @index: the index, locked
+ * @t: its table for the instance's epoch
+ * @hdr: the instance, in no table
+ */
+void klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
+			struct klpsv_hdr *hdr)
+	__must_hold(&index->lock)
+{
+	struct klpsv_hdr __rcu **head;
+
+	move_some(index, t, KLPSV_TABLE_MOVE);
+	head = klpsv_bucket_of(rcu_dereference_protected(t->buckets,
+				lockdep_is_held(&index->lock)), hdr->obj);
+	RCU_INIT_POINTER(hdr->chain, rcu_dereference_protected(*head, true));
+	rcu_assign_pointer(*head, hdr);
+	WRITE_ONCE(hdr->flags, hdr->flags | KLPSV_HDR_LINKED);
+	t->nr++;
+}
+
+static bool chain_remove(struct klpsv_buckets *b, struct klpsv_hdr *hdr)
+{
+	struct klpsv_hdr __rcu **pp = klpsv_bucket_of(b, hdr->obj);
+	struct klpsv_hdr *p;
+
+	for (; (p = rcu_dereference_protected(*pp, true));
+	     pp = &p->chain) {
+		if (p == hdr) {
+			/* Readers on @hdr still find the rest of the chain. */
+			rcu_assign_pointer(*pp,
+				rcu_dereference_protected(hdr->chain, true));
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * klpsv_table_remove() - take an instance out of its table
+ * @index: the index, locked
+ * @t: the instance's table
+ * @hdr: the instance
+ */
+void klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
+			struct klpsv_hdr *hdr)
+	__must_hold(&index->lock)
+{
+	struct klpsv_buckets *old = rcu_dereference_protected(t->old,
+					lockdep_is_held(&index->lock));
+
+	if (!chain_remove(rcu_dereference_protected(t->buckets,
+				lockdep_is_held(&index->lock)), hdr) &&
+	    !(old && chain_remove(old, hdr)))
+		WARN_ONCE(1, "klpsv: instance %p is in no bucket\n", hdr);
+	WRITE_ONCE(hdr->flags, hdr->flags & ~KLPSV_HDR_LINKED);
+	t->nr--;
+	move_some(index, t, KLPSV_TABLE_MOVE);
+}
+
+static bool wants_growth(const struct klpsv_table *t)
+{
+	struct klpsv_buckets *b = rcu_dereference_raw(t->buckets);
+
+	return !rcu_access_pointer(t->old) && !READ_ONCE(t->walkers) &&
+	       READ_ONCE(t->nr) >= (u64)KLPSV_TABLE_MAX_LOAD << b->shift &&
+	       b->shift + 2 < 32;
+}
+
+/**
+ * klpsv_table_reserve() - grow a table that one more instance would load
+ *	too much, before inserting into it
+ * @index: the index, not locked
+ * @t: the table
+ * @gfp: how to allocate the larger table
+ *
+ * An allocation that fails leaves the table as it is: chains get longer,
+ * nothing else changes.  While a walk runs, the table does not grow.
+ */
+void klpsv_table_reserve(struct klpsv_index *index, struct klpsv_table *t,
+			 gfp_t gfp)
+{
+	struct klpsv_buckets *b;
+	unsigned long flags;
+
+	if (likely(!wants_growth(t)))
+		return;
+	b = buckets_alloc(rcu_dereference_raw(t->buckets)->shift + 2, gfp);
+	if (!b)
+		return;
+	spin_lock_irqsave(&index->lock, flags);
+	if (wants_growth(t)) {
+		klpsv_seq_write_begin(index);
+		rcu_assign_pointer(t->old, rcu_dereference_protected(t->buckets,
+					lockdep_is_held(&index->lock)));
+		rcu_assign_pointer(t->buckets, b);
+		t->moved = 0;
+		klpsv_seq_write_end(index);
+		b = NULL;
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+	kvfree(b);
+}
+
+/**
+ * klpsv_table_shrink() - give an emptied table its smallest size again
+ * @index: the index, not locked
+ * @t: the table, which no code adds to any more
+ *
+ * Context: process context.
+ */
+void klpsv_table_shrink(struct klpsv_index *index, struct klpsv_table *t)
+{
+	struct klpsv_buckets *b = buckets_alloc(KLPSV_TABLE_MIN_SHIFT,
+						GFP_KERNEL), *big;
+	unsigned long flags;
+
+	if (!b)
+		return;
+	spin_lock_irqsave(&index->lock, flags);
+	if (!t->nr && !rcu_access_pointer(t->old) && !t->walkers) {
+		big = rcu_dereference_protected(t->buckets,
+						lockdep_is_held(&index->lock));
+		klpsv_seq_write_begin(index);
+		rcu_assign_pointer(t->buckets, b);
+		klpsv_seq_write_end(index);
+		b = big;
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+	kvfree_rcu(b, rcu);
+}
+
+/* Collect the objects of bucket @i that @want accepts; false if full. */
+static bool collect(struct klpsv_buckets *b, u32 i, void **objs,
+		    unsigned int *n, unsigned int cap,
+		    bool (*want)(const struct klpsv_hdr *hdr))
+{
+	struct klpsv_hdr *hdr;
+	unsigned int k = *n;
+
+	for (hdr = rcu_dereference_raw(b->head[i]); hdr;
+	     hdr = rcu_dereference_raw(hdr->chain)) {
+		if (want && !want(hdr))
+			continue;
+		if (k == cap)
+			return false;
+		objs[k++] = hdr->obj;
+	}
+	*n = k;
+	return true;
+}
+
+/**
+ * klpsv_walk_some() - call @fn for each object with an instance in @t
+ * @family: passed to @fn
+ * @index: the index owning @t
+ * @t: &index->instances or &index->next
+ * @fn: called without the lock held; takes it itself as needed
+ * @arg: passed to @fn
+ * @want: if set, @fn is called only for the instances it accepts; it runs
+ *	under the lock and may only read the header
+ *
+ * The table does not grow while walked (a growth under way is finished
+ * first), so each instance present from start to end is visited exactly
+ * once.  The lock is held to copy out one batch of objects (whole buckets,
+ * up to KLPSV_BATCH objects unless one bucket holds more), never for
+ * a time that grows with the number of instances; cond_resched() runs
+ * between batches.  Instances added meanwhile may or may not be visited;
+ * @fn may remove any.
+ *
+ * Context: process context; takes the index lock.
+ * Return: 0, or the first error @fn returned (which stops the walk).
+ */
+int klpsv_walk_some(struct klpsv_family *family, struct klpsv_index *index,
+		    struct klpsv_table *t, klpsv_walk_fn fn, void *arg,
+		    bool (*want)(const struct klpsv_hdr *hdr))
+{
+	unsigned int cap = KLPSV_BATCH, n, k;
+	void *batch[KLPSV_BATCH], **objs = batch, **more;
+	struct klpsv_buckets *b;
+	unsigned long flags;
+	u32 i = 0;
+	int err = 0;
+
+	might_sleep();
+	spin_lock_irqsave(&index->lock, flags);
+	t->walkers++;
+	while (rcu_access_pointer(t->old)) {
+		move_some(index, t, KLPSV_BATCH);
+		spin_unlock_irqrestore(&index->lock, flags);
+		cond_resched();
+		spin_lock_irqsave(&index->lock, flags);
+	}
+	b = rcu_dereference_protected(t->buckets,
+				      lockdep_is_held(&index->lock));
+	while (!err && i < nr_buckets(b)) {
+		for (n = 0; i < nr_buckets(b) && n < KLPSV_BATCH;) {
+			if (collect(b, i, objs, &n, cap, want)) {
+				i++;
+				continue;
+			}
+			if (n)
+				break;
+			/* One bucket longer than the buffer: a larger one. */
+			spin_unlock_irqrestore(&index->lock, flags);
+			more = kmalloc_array(cap * 2, sizeof(*objs),
+					     GFP_KERNEL | __GFP_NOFAIL);
+			if (objs != batch)
+				kfree(objs);
+			objs = more;
+			cap *= 2;
+			spin_lock_irqsave(&index->lock, flags);
+		}
+		spin_unlock_irqrestore(&index->lock, flags);
+		for (k = 0; k < n && !err; k++)
+			err = fn(family, index, objs[k], arg);
+		cond_resched();
+		spin_lock_irqsave(&index->lock, flags);
+	}
+	t->walkers--;
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (objs != batch)
+		kfree(objs);
+	return err;
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The family's own index (lib/table.c): it grows with the family, so
+ * chains stay short; lookups racing with its growth never miss; walks
+ * visit every instance once; a raw klp_shadow_get() still finds the data.
+ */
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "test_klpsv.h"
+
+#define IX_MANY		20000
+#define IX_ID		KLPSV_ID(0x1d, 1)
+
+struct ix1 {
+	u32 v;
+};
+#define IX1_LAYOUT KLPSV_LAYOUT(struct ix1, KLPSV_FIELD(struct ix1, v))
+
+static unsigned long dtor_calls;
+
+static void ix_dtor(void *obj, void *data)
+{
+	__atomic_add_fetch(&dtor_calls, 1, __ATOMIC_RELAXED);
+}
+
+KLPSV_FAMILY(ix1, struct ix1, .name = "ix", .id = IX_ID, .version = 1,
+	     .layout = IX1_LAYOUT, .dtor = ix_dtor);
+
+static struct klpsv_family *fams[] = { &ix1_family, NULL };
+static struct kmod m;
+static int objs[IX_MANY];
+
+/* The longest chain of the live table, and its number of buckets. */
+static unsigned int longest_chain(struct klpsv_table *t, u32 *buckets)
+{
+	struct klpsv_buckets *b = rcu_dereference_raw(t->buckets);
+	unsigned int max = 0, len;
+	struct klpsv_hdr *hdr;
+	u32 i;
+
+	*buckets = 1U << b->shift;
+	for (i = 0; i < *buckets; i++) {
+		len = 0;
+		for (hdr = rcu_dereference_raw(b->head[i]); hdr;
+		     hdr = rcu_dereference_raw(hdr->chain))
+			len++;
+		if (len > max)
+			max = len;
+	}
+	return max;
+}
+
+static void fill(unsigned int n, gfp_t gfp)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct ix1 *d = ix1_get_or_alloc(&objs[i], gfp, NULL);
+
+		ASSERT_NOT_NULL(d);
+		d->v = i;
+		ix1_put(d);
+	}
+}
+
+static void check_all(unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct ix1 *d = ix1_get(&objs[i]);
+
+		ASSERT_NOT_NULL(d);
+		EXPECT_EQ(d->v, i);
+		/* interoperability: the data is the raw shadow variable's */
+		EXPECT(klp_shadow_get(&objs[i], IX_ID) ==
+		       (void *)((struct klpsv_hdr *)d - 1));
+		ix1_put(d);
+	}
+}
+
+static void grows_with(gfp_t gfp)
+{
+	struct klpsv_index *index;
+	unsigned int longest;
+	u32 buckets;
+
+	kt_begin();
+	dtor_calls = 0;
+	kmod_load(&m, "kt_ix", fams);
+	ASSERT_EQ(kmod_enable(&m), 0);
+	fill(IX_MANY, gfp);
+	index = kt_index(IX_ID);
+	ASSERT_NOT_NULL(index);
+	EXPECT_EQ(index->count, (u64)IX_MANY);
+	/* growth finishes as instances come and go */
+	while (rcu_access_pointer(index->instances.old)) {
+		ix1_free(&objs[0]);
+		fill(1, gfp);
+	}
+	longest = longest_chain(&index->instances, &buckets);
+	EXPECT_GE(buckets, (u32)IX_MANY / 2);
+	EXPECT_LE(longest, 12u);
+	EXPECT_LE(klpsv_table_bytes(index, &index->instances),
+		  (size_t)IX_MANY * 8 * 2);
+	check_all(IX_MANY);
+	EXPECT_EQ(klpm_disable(&m.patch), 0);
+	kmod_exit(&m);
+	/* the disable's walk visited each instance once */
+	EXPECT_EQ(dtor_calls, (unsigned long)IX_MANY);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+TEST(klpsv_index_grows_and_stays_flat)
+{
+	grows_with(GFP_KERNEL);
+}
+
+TEST(klpsv_index_grows_with_atomic_allocations)
+{
+	grows_with(GFP_ATOMIC);
+}
+
+/* Readers of objects that have data never miss while the table grows. */
+static int ix_stop;
+static unsigned int ix_ready;
+static unsigned long ix_misses, ix_reads;
+
+static void *reader_fn(void *arg)
+{
+	u64 rng = (uintptr_t)arg;
+	unsigned long misses = 0, reads = 0;
+	unsigned int n, i;
+
+	while (!__atomic_load_n(&ix_stop, __ATOMIC_ACQUIRE)) {
+		n = __atomic_load_n(&ix_ready, __ATOMIC_ACQUIRE);
+		if (!n)
+			continue;
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		i = (rng >> 33) % n;
+		/* objects below ix_ready are only read: no serialization */
+		if (!ix1_get(&objs[i]))
+			misses++;
+		reads++;
+	}
+	__atomic_add_fetch(&ix_misses, misses, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&ix_reads, reads, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+TEST(klpsv_index_lookups_never_miss_while_it_grows)
+{
+	pthread_t t[3];
+	unsigned int i, k;
+
+	kt_begin();
+	kmod_load(&m, "kt_ix", fams);
+	ASSERT_EQ(kmod_enable(&m), 0);
+	ix_stop = 0;
+	ix_ready = 0;
+	ix_misses = ix_reads = 0;
+	for (k = 0; k < ARRAY_SIZE(t); k++)
+		ASSERT_EQ(pthread_create(&t[k], NULL, reader_fn,
+					 (void *)(uintptr_t)(k + 1)), 0);
+	for (i = 0; i < IX_MANY; i++) {
+		struct ix1 *d = ix1_get_or_alloc(&objs[i], GFP_ATOMIC, NULL);
+
+		ASSERT_NOT_NULL(d);
+		ix1_put(d);
+		__atomic_store_n(&ix_ready, i + 1, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&ix_stop, 1, __ATOMIC_RELEASE);
+	for (k = 0; k < ARRAY_SIZE(t); k++)
+		pthread_join(t[k], NULL);
+	printf("#   %lu lookups during growth to %u instances, %lu misses\n",
+	       ix_reads, IX_MANY, ix_misses);
+	EXPECT_GT(ix_reads, 0ul);
+	EXPECT_EQ(ix_misses, 0ul);
+	EXPECT_EQ(klpm_disable(&m.patch), 0);
+	kmod_exit(&m);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
