@@ -441,7 +441,7 @@ static void *get_slow(struct klpsv_family *family, struct klpsv_index *index,
 	if (!hdr && !klpsv_lookup(index, obj, READ_ONCE(index->epoch)))
 		return NULL;	/* the object has no data at all */
 	if (!hdr) {
-		klpsv_table_reserve(index, &index->next, GFP_ATOMIC);
+		klpsv_table_fit(index, &index->next, GFP_ATOMIC);
 		hdr = klpsv_shadow_new(obj, family->id | family->epoch,
 				       family->alloc_size,
 				       klpsv_fver(family) | KLPSV_HDR_TWIN,
@@ -472,6 +472,8 @@ static noinline void *get_miss(struct klpsv_family *family,
 		if (hdr && READ_ONCE(hdr->version) == klpsv_fver(family))
 			return hdr + 1;
 	}
+	if (!hdr && !klpsv_index_syncing(index))
+		return NULL;	/* no data, and no transition to make it */
 	return get_slow(family, index, obj, hdr);
 }
 
@@ -536,7 +538,7 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 
 	t = klpsv_table_of(index, family->epoch);
 	if (t)
-		klpsv_table_reserve(index, t, gfp);
+		klpsv_table_fit(index, t, gfp);
 	hdr = klpsv_shadow_new(obj, family->id | family->epoch,
 			       family->alloc_size, klpsv_fver(family), 0, gfp,
 			       &created);
@@ -634,4 +636,7 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 	spin_unlock_irqrestore(&index->lock, flags);
 	for (i = 0; i < n; i++)
 		klpsv_drop(family, found[i], epochs[i]);
+	/* A family that shrank a lot gives memory back. */
+	if (n)
+		klpsv_table_fit(index, &index->instances, GFP_ATOMIC);
 }

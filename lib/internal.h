@@ -54,7 +54,7 @@ enum klpsv_index_state {
 
 /**
  * struct klpsv_buckets - the buckets of a table
- * @rcu: frees a table that grew, after lockless readers left it
+ * @rcu: frees an array a resize emptied, after lockless readers left it
  * @shift: log2 of the number of buckets
  * @head: the chains, through struct klpsv_hdr.chain
  */
@@ -67,9 +67,9 @@ struct klpsv_buckets {
 /**
  * struct klpsv_table - the instances of one epoch, by object (table.c)
  * @buckets: where instances are added
- * @old: the smaller table @buckets replaces, while its buckets move
+ * @old: the array @buckets replaces, while its buckets move
  * @moved: buckets of @old moved so far
- * @walkers: walks in progress, during which the table does not grow
+ * @walkers: walks in progress, during which the table keeps its size
  * @nr: instances in the table
  */
 struct klpsv_table {
@@ -330,7 +330,7 @@ static inline size_t klpsv_instance_bytes(u32 alloc_size)
 
 /*
  * Objects a walk copies out per hold of the index lock (on its stack),
- * and buckets it moves per hold while finishing a growth; cond_resched()
+ * and buckets it moves per hold while finishing a resize; cond_resched()
  * runs between two batches.
  */
 #define KLPSV_BATCH		32
@@ -365,9 +365,9 @@ void klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
 			struct klpsv_hdr *hdr);
 void klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
 			struct klpsv_hdr *hdr);
-void klpsv_table_reserve(struct klpsv_index *index, struct klpsv_table *t,
-			 gfp_t gfp);
-void klpsv_table_shrink(struct klpsv_index *index, struct klpsv_table *t);
+void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
+		     gfp_t gfp);
+void klpsv_table_reset(struct klpsv_index *index, struct klpsv_table *t);
 size_t klpsv_table_bytes(struct klpsv_index *index, struct klpsv_table *t);
 int klpsv_walk_some(struct klpsv_family *family, struct klpsv_index *index,
 		    struct klpsv_table *t, klpsv_walk_fn fn, void *arg,

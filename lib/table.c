@@ -4,13 +4,16 @@
  * chains threaded through the instances' headers, owned by the library
  * and handed over with the index.  Upstream's shadow table has a fixed
  * 4096 buckets, so its chains grow with the number of shadow variables;
- * this one grows with its family, so a lookup stays flat.
+ * this one grows and shrinks with its family, so a lookup stays flat.
  *
  * Lookups take no lock: the chains are RCU lists, and the instances are
  * freed by klp_shadow_free() after a grace period.  Inserts, removals and
- * growth run under the index lock.  Growth moves a few buckets at a time
- * into a table four times larger, piggybacked on inserts and removals, so
- * no lock is held for a time that grows with the number of instances.
+ * resizes run under the index lock.  A table doubles when it holds two
+ * instances per bucket and shrinks fourfold below one per eight buckets,
+ * so buckets cost 4 to 8 bytes per instance once it is past its smallest
+ * size.  A resize moves a few buckets at a time into the new array,
+ * piggybacked on inserts and removals, so no lock is held for a time that
+ * grows with the number of instances.
  * A lockless lookup that misses while buckets move (the index's sequence
  * count moved or is odd) looks again under the lock: a hit is always
  * right, only a miss needs checking.
@@ -26,7 +29,7 @@
 /* The smallest table, and the load (instances per bucket) that grows it. */
 #define KLPSV_TABLE_MIN_SHIFT	6
 #define KLPSV_TABLE_MAX_LOAD	2
-/* Buckets moved to the larger table per insert or removal. */
+/* Buckets moved to the new array per insert or removal while resizing. */
 #define KLPSV_TABLE_MOVE	8
 
 static struct klpsv_buckets *buckets_alloc(unsigned int shift, gfp_t gfp)
@@ -106,7 +109,7 @@ void klpsv_table_destroy(struct klpsv_table *t)
 
 
 
-/* Move the next few buckets of the smaller table; free it once empty. */
+/* Move the next few buckets of the old array; free it once empty. */
 static void move_some(struct klpsv_index *index, struct klpsv_table *t,
 		      unsigned int nr)
 	__must_hold(&index->lock)
@@ -199,38 +202,46 @@ void klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
 	move_some(index, t, KLPSV_TABLE_MOVE);
 }
 
-static bool wants_growth(const struct klpsv_table *t)
+/* The size a table wants now (log2 of its buckets), or 0 when it fits. */
+static unsigned int wanted_shift(const struct klpsv_table *t)
 {
 	struct klpsv_buckets *b = rcu_dereference_raw(t->buckets);
+	u64 nr = READ_ONCE(t->nr);
 
-	return !rcu_access_pointer(t->old) && !READ_ONCE(t->walkers) &&
-	       READ_ONCE(t->nr) >= (u64)KLPSV_TABLE_MAX_LOAD << b->shift &&
-	       b->shift + 2 < 32;
+	if (rcu_access_pointer(t->old) || READ_ONCE(t->walkers))
+		return 0;
+	if (nr >= (u64)KLPSV_TABLE_MAX_LOAD << b->shift && b->shift < 31)
+		return b->shift + 1;
+	if (b->shift > KLPSV_TABLE_MIN_SHIFT && nr < (1ULL << b->shift) / 8)
+		return max_t(unsigned int, b->shift - 2, KLPSV_TABLE_MIN_SHIFT);
+	return 0;
 }
 
 /**
- * klpsv_table_reserve() - grow a table that one more instance would load
- *	too much, before inserting into it
+ * klpsv_table_fit() - resize a table that holds too many or too few
+ *	instances for its buckets: before an insert, after a removal
  * @index: the index, not locked
  * @t: the table
- * @gfp: how to allocate the larger table
+ * @gfp: how to allocate the new buckets
  *
- * An allocation that fails leaves the table as it is: chains get longer,
- * nothing else changes.  While a walk runs, the table does not grow.
+ * An allocation that fails leaves the table as it is: chains get longer
+ * (or memory stays), nothing else changes.  While a walk runs, the table
+ * keeps its size.
  */
-void klpsv_table_reserve(struct klpsv_index *index, struct klpsv_table *t,
-			 gfp_t gfp)
+void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
+		     gfp_t gfp)
 {
+	unsigned int shift = wanted_shift(t);
 	struct klpsv_buckets *b;
 	unsigned long flags;
 
-	if (likely(!wants_growth(t)))
+	if (likely(!shift))
 		return;
-	b = buckets_alloc(rcu_dereference_raw(t->buckets)->shift + 2, gfp);
+	b = buckets_alloc(shift, gfp);
 	if (!b)
 		return;
 	spin_lock_irqsave(&index->lock, flags);
-	if (wants_growth(t)) {
+	if (wanted_shift(t) == shift) {
 		klpsv_seq_write_begin(index);
 		rcu_assign_pointer(t->old, rcu_dereference_protected(t->buckets,
 					lockdep_is_held(&index->lock)));
@@ -244,13 +255,13 @@ void klpsv_table_reserve(struct klpsv_index *index, struct klpsv_table *t,
 }
 
 /**
- * klpsv_table_shrink() - give an emptied table its smallest size again
+ * klpsv_table_reset() - give an emptied table its smallest size again
  * @index: the index, not locked
  * @t: the table, which no code adds to any more
  *
  * Context: process context.
  */
-void klpsv_table_shrink(struct klpsv_index *index, struct klpsv_table *t)
+void klpsv_table_reset(struct klpsv_index *index, struct klpsv_table *t)
 {
 	struct klpsv_buckets *b = buckets_alloc(KLPSV_TABLE_MIN_SHIFT,
 						GFP_KERNEL), *big;
@@ -301,7 +312,7 @@ static bool collect(struct klpsv_buckets *b, u32 i, void **objs,
  * @want: if set, @fn is called only for the instances it accepts; it runs
  *	under the lock and may only read the header
  *
- * The table does not grow while walked (a growth under way is finished
+ * The table keeps its size while walked (a resize under way is finished
  * first), so each instance present from start to end is visited exactly
  * once.  The lock is held to copy out one batch of objects (whole buckets,
  * up to KLPSV_BATCH objects unless one bucket holds more), never for

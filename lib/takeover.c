@@ -348,7 +348,7 @@ static int twin_one(struct klpsv_family *f, struct klpsv_index *index,
 	void *data;
 	int err;
 
-	klpsv_table_reserve(index, &index->next, GFP_KERNEL);
+	klpsv_table_fit(index, &index->next, GFP_KERNEL);
 	twin = klpsv_shadow_new(obj, f->id | f->epoch, f->alloc_size,
 				klpsv_fver(f) | KLPSV_HDR_TWIN, KLPSV_HDR_PENDING,
 				gfp, &created);
@@ -612,7 +612,7 @@ static void promote(struct klpsv_family *f, struct klpsv_index *index)
 			       klpsv_instance_bytes(index->alloc_size);
 		spin_unlock_irqrestore(&index->lock, flags);
 	}
-	klpsv_table_shrink(index, old.t);
+	klpsv_table_reset(index, old.t);
 }
 
 /* Drop an older instance whose twin takes over (klpsv_walk_fn). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The family's own index (lib/table.c): it grows with the family, so
- * chains stay short; lookups racing with its growth never miss; walks
+ * The family's own index (lib/table.c): it grows and shrinks with the
+ * family, so chains stay short and memory follows; lookups racing with its growth never miss; walks
  * visit every instance once; a raw klp_shadow_get() still finds the data.
  */
 #include <linux/errno.h>
@@ -124,6 +124,39 @@ TEST(klpsv_index_grows_and_stays_flat)
 TEST(klpsv_index_grows_with_atomic_allocations)
 {
 	grows_with(GFP_ATOMIC);
+}
+
+TEST(klpsv_index_shrinks_when_instances_go)
+{
+	struct klpsv_index *index;
+	unsigned int i, left = 100;
+	u32 big, small;
+
+	kt_begin();
+	dtor_calls = 0;
+	kmod_load(&m, "kt_ix", fams);
+	ASSERT_EQ(kmod_enable(&m), 0);
+	fill(IX_MANY, GFP_KERNEL);
+	index = kt_index(IX_ID);
+	ASSERT_NOT_NULL(index);
+	longest_chain(&index->instances, &big);
+	for (i = left; i < IX_MANY; i++)
+		ix1_free(&objs[i]);
+	EXPECT_EQ(dtor_calls, (unsigned long)(IX_MANY - left));
+	/* the last resize finishes as instances come and go */
+	while (rcu_access_pointer(index->instances.old)) {
+		ix1_free(&objs[0]);
+		fill(1, GFP_KERNEL);
+	}
+	longest_chain(&index->instances, &small);
+	EXPECT_LE(small, big / 16);
+	EXPECT_LE(klpsv_table_bytes(index, &index->instances),
+		  (size_t)left * 8 * 8 + 1024);
+	check_all(left);
+	EXPECT_EQ(klpm_disable(&m.patch), 0);
+	kmod_exit(&m);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
 }
 
 /* Readers of objects that have data never miss while the table grows. */
