@@ -43,7 +43,7 @@ help:
 	@echo "make stress [KVER=]  transitions under load in a VM; stress-all: every kernel"
 	@echo "make stress-unsync   the stress test fails without klpsv_put()'s generation advance"
 	@echo "make bench [KVER=]   klpsv against raw klp_shadow in a VM (BENCH=--short)"
-	@echo "make bench-unit      the same in userspace, instruction counts (callgrind)"
+	@echo "make bench-unit      the same in userspace, instruction counts (callgrind; BENCH=--short)"
 	@echo "make fuzz            fuzz the library against a reference model (FUZZ_SECONDS)"
 
 setup:
@@ -111,7 +111,7 @@ bench: modules
 	tests/bench/run.sh $(BENCH) $(KVER) $(CURDIR)/$(BUILD)
 
 bench-unit:
-	tests/bench/run-unit.sh
+	tests/bench/run-unit.sh $(BENCH)
 
 FUZZ_SECONDS ?= 30
 fuzz:
@@ -130,7 +130,8 @@ check: need-kernels
 	$(MAKE) stress-all WERROR=1
 	$(MAKE) stress-unsync
 	$(MAKE) bench BENCH=--short
+	$(MAKE) bench-unit BENCH=--short
 
 clean:
-	rm -rf build
+	rm -rf build tests/bench/build tests/fuzz/build
 	$(MAKE) -C tests/unit clean

@@ -457,21 +457,17 @@ static void *get_slow(struct klpsv_family *family, struct klpsv_index *index,
 	return data;
 }
 
-/* klpsv_get() when the lockless lookup did not find what it wanted. */
+/*
+ * klpsv_get() when its lookup did not find what it wanted: look again,
+ * this time noticing instances that moved meanwhile.
+ */
 static noinline void *get_miss(struct klpsv_family *family,
-			       struct klpsv_index *index, void *obj,
-			       struct klpsv_hdr *hdr, u32 seq)
+			       struct klpsv_index *index, void *obj)
 {
-	unsigned long flags;
+	struct klpsv_hdr *hdr = klpsv_lookup(index, obj, family->epoch);
 
-	/* Tables changed meanwhile: a miss, or a hit in the wrong one. */
-	if (klpsv_seq_retry(index, seq)) {
-		spin_lock_irqsave(&index->lock, flags);
-		hdr = klpsv_find(index, obj, family->epoch);
-		spin_unlock_irqrestore(&index->lock, flags);
-		if (hdr && READ_ONCE(hdr->version) == klpsv_fver(family))
-			return hdr + 1;
-	}
+	if (hdr && READ_ONCE(hdr->version) == klpsv_fver(family))
+		return hdr + 1;
 	if (!hdr && !klpsv_index_syncing(index))
 		return NULL;	/* no data, and no transition to make it */
 	return get_slow(family, index, obj, hdr);
@@ -482,18 +478,21 @@ void *klpsv_get(struct klpsv_family *family, void *obj)
 	struct klpsv_index *index = READ_ONCE(family->index);
 	struct klpsv_table *t;
 	struct klpsv_hdr *hdr;
-	u32 seq;
 
 	if (unlikely(!index))
 		return NULL;
+	/*
+	 * A hit is right even while instances move between buckets or
+	 * tables: it is this object's, and an instance of another epoch
+	 * has another version.
+	 */
 	rcu_read_lock();
-	seq = klpsv_seq_begin(index);
 	t = klpsv_table_of(index, family->epoch);
 	hdr = t ? klpsv_table_find(t, obj) : NULL;
 	rcu_read_unlock();
 	if (likely(hdr && READ_ONCE(hdr->version) == klpsv_fver(family)))
 		return hdr + 1;
-	return get_miss(family, index, obj, hdr, seq);
+	return get_miss(family, index, obj);
 }
 
 /**
@@ -523,9 +522,17 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	void *data;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
-	data = klpsv_get(family, obj);
-	if (data || !index)
-		return data;
+	if (unlikely(!index))
+		return NULL;
+	/* As klpsv_get(), with one lookup that a miss can trust. */
+	hdr = klpsv_lookup(index, obj, family->epoch);
+	if (hdr && READ_ONCE(hdr->version) == klpsv_fver(family))
+		return hdr + 1;
+	if (hdr || klpsv_index_syncing(index)) {
+		data = get_slow(family, index, obj, hdr);
+		if (data || hdr)
+			return data;
+	}
 	/*
 	 * The object has data in the older epoch that could not be migrated
 	 * now (no memory, a failed step): a fresh instance would hide it.

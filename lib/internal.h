@@ -64,6 +64,12 @@ struct klpsv_buckets {
 	struct klpsv_hdr __rcu *head[];
 };
 
+/*
+ * The smallest table: 1024 buckets (8 KB), so that a family of a few
+ * hundred instances has chains of one.
+ */
+#define KLPSV_TABLE_MIN_SHIFT	10
+
 /**
  * struct klpsv_table - the instances of one epoch, by object (table.c)
  * @buckets: where instances are added

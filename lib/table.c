@@ -26,8 +26,7 @@
 
 #include "internal.h"
 
-/* The smallest table, and the load (instances per bucket) that grows it. */
-#define KLPSV_TABLE_MIN_SHIFT	6
+/* The load (instances per bucket) that grows a table. */
 #define KLPSV_TABLE_MAX_LOAD	2
 /* Buckets moved to the new array per insert or removal while resizing. */
 #define KLPSV_TABLE_MOVE	8
@@ -106,8 +105,6 @@ void klpsv_table_destroy(struct klpsv_table *t)
 	kvfree(rcu_access_pointer(t->old));
 	kvfree(rcu_access_pointer(t->buckets));
 }
-
-
 
 /* Move the next few buckets of the old array; free it once empty. */
 static void move_some(struct klpsv_index *index, struct klpsv_table *t,

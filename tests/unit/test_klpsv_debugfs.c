@@ -63,7 +63,7 @@ static size_t small_index_bytes(void)
 {
 	struct klpsv_buckets *b;
 
-	return 2 * struct_size(b, head, 64);
+	return 2 * struct_size(b, head, 1U << KLPSV_TABLE_MIN_SHIFT);
 }
 
 /*
