@@ -374,38 +374,30 @@ static int twin_finish_one(struct klpsv_family *f, struct klpsv_index *index,
 			   void *obj, void *arg)
 {
 	struct klpsv_hdr *twin, *old, *stale = NULL;
+	bool lost = false, synced = false;
 	unsigned long flags;
-	bool lost = false;
-	int err;
+	int err = 0;
 	u32 gen;
 
-	/* Most twins are still in sync: old code did not write since. */
-	spin_lock_irqsave(&index->lock, flags);
-	old = klpsv_find(index, obj, index->epoch);
-	if (!old) {
+	for (;;) {
+		spin_lock_irqsave(&index->lock, flags);
+		old = klpsv_find(index, obj, index->epoch);
+		if (!old) {
+			spin_unlock_irqrestore(&index->lock, flags);
+			return 0;
+		}
+		twin = klpsv_find(index, obj, f->epoch);
+		if (synced)
+			break;
+		/* Pairs with klpsv_put()'s release: what old code wrote before. */
+		gen = smp_load_acquire(&old->gen);
+		/* Most twins are still in sync: old code did not write since. */
+		if (twin && klpsv_hdr_is_twin(twin) && twin->gen == gen)
+			break;
 		spin_unlock_irqrestore(&index->lock, flags);
-		return 0;
+		err = twin_one(f, index, obj, (void *)1);
+		synced = true;
 	}
-	twin = klpsv_find(index, obj, f->epoch);
-	/* Pairs with klpsv_put()'s release: what old code wrote before. */
-	gen = smp_load_acquire(&old->gen);
-	if (twin && klpsv_hdr_is_twin(twin) && twin->gen == gen) {
-		WRITE_ONCE(twin->version, klpsv_fver(f));
-		klpsv_unlink(index, old, index->epoch);
-		spin_unlock_irqrestore(&index->lock, flags);
-		klpsv_drop(f, old, index->epoch);
-		return 0;
-	}
-	spin_unlock_irqrestore(&index->lock, flags);
-
-	err = twin_one(f, index, obj, (void *)1);
-	spin_lock_irqsave(&index->lock, flags);
-	old = klpsv_find(index, obj, index->epoch);
-	if (!old) {
-		spin_unlock_irqrestore(&index->lock, flags);
-		return 0;
-	}
-	twin = klpsv_find(index, obj, f->epoch);
 	if (twin && !err) {
 		WRITE_ONCE(twin->version, klpsv_fver(f));
 	} else {

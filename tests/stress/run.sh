@@ -48,24 +48,11 @@ done
 
 OUT=$MODDIR/stress.out
 start=$(date +%s)
-# A guest that dies of an unhandled int3 at a call site the kernel is
-# rewriting (a known problem of the 6.12 kernels under qemu's TCG, not of
-# klpsv: see README.md) is booted once more; the note and the log stay.
-tries=${STRESS_INT3_RETRIES:-1}
-while :; do
-	set +e
-	VMTEST_MEM=${VMTEST_MEM:-1024} "$ROOT/tests/vm/run.sh" --tests "$GUEST" \
-		${ONLY:+--only "$ONLY"} "$KVER" "$MODDIR" >"$OUT" 2>&1
-	rc=$?
-	set -e
-	[ $rc != 0 ] && [ "$tries" -gt 0 ] &&
-		grep -q 'Oops: int3' "$MODDIR/vm/serial.log" 2>/dev/null || break
-	tries=$((tries - 1))
-	keep=$MODDIR/vm/serial-int3-$(date +%s).log
-	cp "$MODDIR/vm/serial.log" "$keep"
-	echo "stress-run: kernel=$KVER: the guest died of an unhandled int3 at a call site being rewritten, booting again; log: $keep"
-	tr -d '\r' <"$keep" | grep -A12 'Oops: int3' | grep -E 'Oops|RIP:|Comm:' | head -3 | sed 's/^/    /'
-done
+set +e
+VMTEST_MEM=${VMTEST_MEM:-1024} "$ROOT/tests/vm/run.sh" --tests "$GUEST" \
+	${ONLY:+--only "$ONLY"} "$KVER" "$MODDIR" >"$OUT" 2>&1
+rc=$?
+set -e
 secs=$(($(date +%s) - start))
 
 if [ $rc != 0 ]; then

@@ -67,6 +67,15 @@ static void fill(unsigned int n, gfp_t gfp)
 	}
 }
 
+/* A resize under way finishes as instances come and go. */
+static void finish_resize(struct klpsv_index *index, gfp_t gfp)
+{
+	while (rcu_access_pointer(index->instances.old)) {
+		ix1_free(&objs[0]);
+		fill(1, gfp);
+	}
+}
+
 static void check_all(unsigned int n)
 {
 	unsigned int i;
@@ -97,11 +106,7 @@ static void grows_with(gfp_t gfp)
 	index = kt_index(IX_ID);
 	ASSERT_NOT_NULL(index);
 	EXPECT_EQ(index->count, (u64)IX_MANY);
-	/* growth finishes as instances come and go */
-	while (rcu_access_pointer(index->instances.old)) {
-		ix1_free(&objs[0]);
-		fill(1, gfp);
-	}
+	finish_resize(index, gfp);
 	longest = longest_chain(&index->instances, &buckets);
 	EXPECT_GE(buckets, (u32)IX_MANY / 2);
 	EXPECT_LE(longest, 12u);
@@ -143,11 +148,7 @@ TEST(klpsv_index_shrinks_when_instances_go)
 	for (i = left; i < IX_MANY; i++)
 		ix1_free(&objs[i]);
 	EXPECT_EQ(dtor_calls, (unsigned long)(IX_MANY - left));
-	/* the last resize finishes as instances come and go */
-	while (rcu_access_pointer(index->instances.old)) {
-		ix1_free(&objs[0]);
-		fill(1, GFP_KERNEL);
-	}
+	finish_resize(index, GFP_KERNEL);
 	longest_chain(&index->instances, &small);
 	EXPECT_GE(big, 16u << KLPSV_TABLE_MIN_SHIFT);
 	EXPECT_EQ(small, 1u << KLPSV_TABLE_MIN_SHIFT);

@@ -4,7 +4,8 @@
 # Prove that the VM harness fails when it should: a guest test expecting
 # the wrong output, a kernel WARNING in an otherwise passing run, and a
 # guest that never finishes must each make run.sh exit non-zero with the
-# right diagnosis.
+# right diagnosis; a guest that dies of an "Oops: int3" is booted again
+# before the run fails.
 #
 #   selftest.sh KVER MODDIR
 
@@ -33,5 +34,6 @@ expect_failure() {
 expect_failure "wrong output" "^not ok 1 10-wrong-output" --tests "$HERE/selftest/fail"
 expect_failure "kernel warning" "reports a problem" --tests "$HERE/selftest/warn"
 VMTEST_TIMEOUT=30 expect_failure "guest hang" "timed out" --tests "$HERE/selftest/hang"
+expect_failure "int3 retried" "died of an int3 at a call site being rewritten" --tests "$HERE/selftest/int3"
 echo "vmtest-selftest: $pass passed, $fail failed"
 [ "$fail" = 0 ]
