@@ -523,7 +523,7 @@ static unsigned int step_fail_next;	/* armed for the next load */
 /*
  * Library bug found by this target (reported): during a breaking
  * transition, new code's klpsv_get_or_alloc() on an object whose twin
- * could not be made (the GFP_ATOMIC allocation in klpsv_get_slow()
+ * could not be made (the GFP_ATOMIC allocation in klpsv_get()'s slow path
  * failed, or the up step did) goes on to klpsv_shadow_new() a fresh,
  * zeroed, non-twin instance in the new epoch (lib/instance.c,
  * klpsv_get_or_alloc()): new code sees 0 instead of the old value, and
@@ -618,7 +618,7 @@ static void do_free(bool old, unsigned int i)
  * (lib/takeover.c, takeover(): f->epoch = (index->epoch + 1) & 0xf), so
  * after sixteen of them the live instances use the shadow id of an epoch
  * that old code cut off by the force still uses: its klpsv_get() finds
- * them, and klpsv_get_slow() hands a newer version's instance to it as if
+ * them, and klpsv_get()'s slow path hands a newer version's instance to it as if
  * it were an additive one ("A newer additive version keeps our members in
  * place"): old code reads and writes a v3 struct as a v2 one.  Until it is
  * fixed, the check is skipped once the epochs meet; change #if 0 to #if 1

@@ -400,9 +400,9 @@ static void do_increment(struct worker *w, struct slot *s, unsigned int i,
 /*
  * BUG 3, spurious NULL: new code accessing an object while post_patch of
  * a breaking change completes.  klpsv_get()'s fast path saw the twin
- * (version with KLPSV_HDR_TWIN); before klpsv_get_slow() reads the index
+ * (version with KLPSV_HDR_TWIN); before klpsv_get()'s slow path reads the index
  * state, twin_finish_one() made it the live instance and index_promote()
- * set the state to LIVE and epoch to next_epoch; klpsv_get_slow() then
+ * set the state to LIVE and epoch to next_epoch; klpsv_get()'s slow path then
  * returns NULL from "if (!klpsv_index_syncing(index) || ...)" without
  * looking at the instance again, and klpsv_get_or_alloc() returns NULL
  * too (klpsv_shadow_new() finds the instance: created == false).
