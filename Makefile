@@ -5,7 +5,7 @@
 CACHE ?= /var/cache/klpsv
 -include $(CACHE)/kernels.mk
 
-# The default kernel is Debian 12's 6.1; never the host's `uname -r`.
+# The default kernel is Debian 12's 6.1, never the kernel the host runs.
 KVER ?= $(KVER_61)
 ALL_KVERS := $(KVER_61) $(KVER_612) $(KVER_612RT)
 KDIR = /lib/modules/$(KVER)/build

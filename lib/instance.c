@@ -205,11 +205,6 @@ void klpsv_unlink_from(struct klpsv_index *index, struct klpsv_table *t,
 	}
 }
 
-static bool is_linked(const struct klpsv_hdr *hdr)
-{
-	return klpsv_hdr_is_linked(hdr);
-}
-
 /**
  * klpsv_run_step() - run a step, unless failure injection says otherwise
  * @fn: the step
@@ -347,7 +342,7 @@ int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 		return -ENOENT;
 	pending = twin->flags & KLPSV_HDR_PENDING;
 	if (!pending) {
-		if (!is_linked(twin))
+		if (!klpsv_hdr_is_linked(twin))
 			return -ENOENT;	/* being freed */
 		if (!klpsv_hdr_is_twin(twin)) {
 			*data = twin + 1;
@@ -458,11 +453,12 @@ static void *get_slow(struct klpsv_family *family, struct klpsv_index *index,
 }
 
 /*
- * klpsv_get() when its lookup did not find what it wanted: look again,
- * this time noticing instances that moved meanwhile.
+ * klpsv_get() with a lookup that notices instances moving meanwhile, so
+ * that a miss can be trusted: klpsv_get() when its own lookup did not
+ * find what it wanted, and klpsv_get_or_alloc() before it allocates.
  */
-static noinline void *get_miss(struct klpsv_family *family,
-			       struct klpsv_index *index, void *obj)
+static noinline void *get_checked(struct klpsv_family *family,
+				  struct klpsv_index *index, void *obj)
 {
 	struct klpsv_hdr *hdr = klpsv_lookup(index, obj, family->epoch);
 
@@ -492,7 +488,7 @@ void *klpsv_get(struct klpsv_family *family, void *obj)
 	rcu_read_unlock();
 	if (likely(hdr && READ_ONCE(hdr->version) == klpsv_fver(family)))
 		return hdr + 1;
-	return get_miss(family, index, obj);
+	return get_checked(family, index, obj);
 }
 
 /**
@@ -524,15 +520,13 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 	if (unlikely(!index))
 		return NULL;
-	/* As klpsv_get(), with one lookup that a miss can trust. */
-	hdr = klpsv_lookup(index, obj, family->epoch);
-	if (hdr && READ_ONCE(hdr->version) == klpsv_fver(family))
-		return hdr + 1;
-	if (hdr || klpsv_index_syncing(index)) {
-		data = get_slow(family, index, obj, hdr);
-		if (data || hdr)
-			return data;
-	}
+	/*
+	 * An instance that get_checked() could not hand out (a migration
+	 * failed) is found again below and no second one is made.
+	 */
+	data = get_checked(family, index, obj);
+	if (data)
+		return data;
 	/*
 	 * The object has data in the older epoch that could not be migrated
 	 * now (no memory, a failed step): a fresh instance would hide it.
@@ -634,7 +628,7 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 			continue;
 		if (hdr->flags & KLPSV_HDR_PENDING) {
 			klpsv_compat_shadow_free(obj, family->id | e);
-		} else if (is_linked(hdr)) {
+		} else if (klpsv_hdr_is_linked(hdr)) {
 			klpsv_unlink(index, hdr, e);
 			epochs[n] = e;
 			found[n++] = hdr;

@@ -443,11 +443,6 @@ static int free_one(struct klpsv_family *f, struct klpsv_index *index,
 	return 0;
 }
 
-static bool is_twin(const struct klpsv_hdr *hdr)
-{
-	return klpsv_hdr_is_twin(hdr);
-}
-
 /* After the transition, a twin still marked as one lost its older
  * instance to old code during the transition: the object is gone.
  */
@@ -559,19 +554,13 @@ static void release_index(struct klpsv_registry *reg, struct klpsv_index *index)
  */
 static void index_promote(struct klpsv_index *index)
 {
-	struct klpsv_table t;
 	unsigned long flags;
-	u64 count;
 
 	spin_lock_irqsave(&index->lock, flags);
 	klpsv_seq_write_begin(index);
 	if (index->epoch != index->next_epoch) {
-		t = index->instances;
-		index->instances = index->next;
-		index->next = t;
-		count = index->count;
-		index->count = index->next_count;
-		index->next_count = count;
+		swap(index->instances, index->next);
+		swap(index->count, index->next_count);
 	}
 	index->version = index->next_version;
 	index->layout = index->next_layout;
@@ -648,7 +637,7 @@ static void finish_forced(struct klpsv_patch *kp, struct klpsv_family *f,
 	if (index->epoch != index->next_epoch) {
 		klpsv_walk(f, index, &index->instances, forced_drop_one, NULL);
 		klpsv_walk_some(f, index, &index->next, free_stale_one, NULL,
-				is_twin);
+				klpsv_hdr_is_twin);
 	}
 	promote(f, index);
 }
@@ -817,7 +806,7 @@ static void finish_family(struct klpsv_patch *kp, struct klpsv_family *f,
 		}
 		klpsv_walk(f, index, &index->instances, twin_finish_one, NULL);
 		klpsv_walk_some(f, index, &index->next, free_stale_one, NULL,
-				is_twin);
+				klpsv_hdr_is_twin);
 		break;
 	case TAKE_RETIRE:
 		if (forced) {

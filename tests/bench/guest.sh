@@ -18,7 +18,6 @@ TRANSITION_TIMEOUT=1200
 . /tests/functions.sh
 
 MODE=${BENCH_MODE:-full}
-KVER=$(uname -r)
 M=/tmp/m
 : >$M
 

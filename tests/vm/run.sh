@@ -59,6 +59,7 @@ for t in "$TESTS"/*.sh; do
 done
 cp "$MODDIR"/*.ko "$ROOT/lib/klpsv/"
 echo "$MODE" >"$ROOT/tests/mode"
+echo "$KVER" >"$ROOT/tests/kver"
 chmod +x "$ROOT/init"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.gz"
 

@@ -8,26 +8,7 @@
 # shadow counters plus what was retired must still add up to it.
 
 start_test "stress with churn: shadow data freed and created again during every transition"
-load_mod $V
-ctl start
-sleep 1
-load_first $S1
-ctl close 200
-sleep 1
-checkpoint "s1 with churn"
-
-hold $S2 200 3000 2
-disable_lp $S2
-[ "$(live)" = $S1 ] || die "$S1 is no longer the live patch"
-release
-unload_mod $S2
-checkpoint "s2 reverted with churn"
-
-hold $S2 200 3000 2
-release
-complete $S2
-unload_mod $S1
-checkpoint "s2 with churn"
+churn_to_s2
 
 ctl old_creates 1
 hold $S3 200 3000 2

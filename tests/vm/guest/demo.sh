@@ -22,7 +22,7 @@ kernel_said() {
 	seen=$(dmesg | wc -l)
 }
 
-echo "== klpsv demo: a live kernel patch, on Linux $(uname -r) under qemu =="
+echo "== klpsv demo: a live kernel patch, on Linux $KVER under qemu =="
 say "1. A kernel module is running.  Reading /proc/klpsv_smoke calls its
    function klpsv_smoke_describe(), which has a \"bug\": it says too little."
 load_mod $V >/dev/null

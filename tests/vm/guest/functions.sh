@@ -7,6 +7,8 @@
 # can compare the whole kernel-log transcript with what it expects.
 
 MODDIR=/lib/klpsv
+# The kernel the harness booted (tests/vm/run.sh writes its version).
+KVER=$(cat /tests/kver)
 SYSFS=/sys/kernel/livepatch
 TRANSITION_TIMEOUT=${TRANSITION_TIMEOUT:-60}
 

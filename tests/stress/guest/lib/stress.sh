@@ -174,7 +174,7 @@ finish() {
 	unload_mod "$p"
 	unload_mod $V
 	corrupt=$(get "$st" corrupt)
-	echo "$1: kernel=$(uname -r) ops=$ops tally=$tally lost=$((tally - ops)) leaked=$leaked$2"
+	echo "$1: kernel=$KVER ops=$ops tally=$tally lost=$((tally - ops)) leaked=$leaked$2"
 	[ "$corrupt" = 0 ] || die "patched code saw $corrupt corrupt instances"
 	[ "$(get "$scan" bad)" = 0 ] || die "$(get "$scan" bad) objects' counters differ from their own tally: $(get "$scan" bad_objs) (id:counter/tally@phase)"
 	[ $((tally - ops)) = 0 ] || die "$((tally - ops)) updates lost"
@@ -213,4 +213,31 @@ inject() {
 	calls=$(get "$(cat $f)" $key)
 	[ $target -gt 0 ] && [ $calls -ge $target ] && fired=$((fired + 1))
 	echo $fired
+}
+
+# churn_to_s2: the start of the churn tests.  The threads run on s1 with
+# 1 call in 200 freeing the object's shadow data (a later call creates it
+# again); s2 is held open and reverted, then held open and completed; a
+# checkpoint follows each step.
+churn_to_s2() {
+	load_mod $V
+	ctl start
+	sleep 1
+	load_first $S1
+	ctl close 200
+	sleep 1
+	checkpoint "s1 with churn"
+
+	hold $S2 200 3000 2
+	disable_lp $S2
+	[ "$(live)" = $S1 ] || die "$S1 is no longer the live patch"
+	release
+	unload_mod $S2
+	checkpoint "s2 reverted with churn"
+
+	hold $S2 200 3000 2
+	release
+	complete $S2
+	unload_mod $S1
+	checkpoint "s2 with churn"
 }
