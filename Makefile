@@ -12,7 +12,7 @@ KDIR = /lib/modules/$(KVER)/build
 BUILD = build/$(KVER)
 
 # Sources copied into build/<kver>/ so kernels never share object files.
-KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h include/*/*.h lib/*.[ch]) \
+KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h lib/*.[ch]) \
 	$(wildcard samples/*/*.[ch] tests/modules/*.[ch]) \
 	$(wildcard tests/stress/*.[ch] tests/stress/Kbuild.inc) \
 	$(wildcard tests/bench/*.[ch] tests/bench/Kbuild.inc)

@@ -24,12 +24,6 @@
 #include <linux/stddef.h>
 #include <linux/types.h>
 
-#include "klpsv/compat.h"
-
-/* Version of this library's sources, for logs and debugfs. */
-#define KLPSV_VERSION_MAJOR	0
-#define KLPSV_VERSION_MINOR	1
-
 /*
  * Shadow and state ids live in one global space shared by every livepatch
  * on the system.  klpsv ids carry a marker in the top bits so they cannot
@@ -215,16 +209,9 @@ struct klpsv_index;
  * @nr_steps: number of entries in @steps
  * @retired: a tombstone: the patch drops the family; instances left by
  *	the predecessor are freed after the transition with @steps' release
- * @type_size: private: sizeof() the accessors' type, set by KLPSV_FAMILY()
- * @index: private: the live index of the family, set at takeover
- * @fingerprint: private: computed from @layout at klpsv_enable_patch()
- * @epoch: private: layout epoch of this version, set at takeover
- * @alloc_size: private: bytes allocated per instance in @epoch
- * @mode: private: how the running takeover handles the family
- * @migrations_before: private: the index's migration count before the
- *	running takeover, restored if it is undone
  *
  * Declare it with KLPSV_FAMILY(), which also generates typed accessors.
+ * The members after the "private:" marker belong to the library.
  */
 struct klpsv_family {
 	const char *name;
@@ -238,12 +225,20 @@ struct klpsv_family {
 	unsigned int nr_steps;
 	bool retired;
 
+	/* private: */
+	/* sizeof() the accessors' type, set by KLPSV_FAMILY() */
 	size_t type_size;
+	/* the family's live index, set at takeover */
 	struct klpsv_index *index;
+	/* computed from @layout by klpsv_enable_patch() */
 	u32 fingerprint;
+	/* layout epoch of this version, set at takeover */
 	unsigned int epoch;
+	/* bytes allocated per instance in @epoch */
 	u32 alloc_size;
+	/* how the running takeover handles the family (lib/takeover.c) */
 	unsigned int mode;
+	/* the index's migration count before the running takeover */
 	u64 migrations_before;
 };
 
@@ -380,20 +375,22 @@ static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
  * struct klpsv_patch - the families of one livepatch module
  * @patch: the module's struct klp_patch; must have .replace = true
  * @families: the families, NULL-terminated
- * @states: private: the klp_state array klpsv_enable_patch() gives
- *	@patch, one per family after the patch's own states
- * @took_over: private: the takeover ran and was not undone
- * @finished: private: post-patch ran, the transition completed
  *
  * One per livepatch module.  klpsv declares one klp_state per family, with
  * the family's id and version, so the kernel's own compatibility check
- * refuses a patch that would lower a family's version.
+ * refuses a patch that would lower a family's version.  The members after
+ * the "private:" marker belong to the library.
  */
 struct klpsv_patch {
 	struct klp_patch *patch;
 	struct klpsv_family **families;
+
+	/* private: */
+	/* the patch's own states and one per family, after them */
 	struct klp_state *states;
+	/* the takeover ran and was not undone */
 	bool took_over;
+	/* post_patch ran: the transition completed */
 	bool finished;
 };
 
@@ -402,7 +399,6 @@ void klpsv_patch_exit(struct klpsv_patch *kp);
 
 int __must_check klpsv_pre_patch(struct klp_object *obj);
 void klpsv_post_patch(struct klp_object *obj);
-void klpsv_pre_unpatch(struct klp_object *obj);
 void klpsv_post_unpatch(struct klp_object *obj);
 
 /**
@@ -410,13 +406,13 @@ void klpsv_post_unpatch(struct klp_object *obj);
  *
  * Use as ``.callbacks = KLPSV_CALLBACKS`` on the vmlinux object (.name =
  * NULL) of the patch; its .funcs may be an empty array.  A patch with its
- * own callbacks calls klpsv_pre_patch() and the others from them instead.
+ * own callbacks calls klpsv_pre_patch(), klpsv_post_patch() and
+ * klpsv_post_unpatch() from them instead (klpsv needs no pre_unpatch).
  */
 #define KLPSV_CALLBACKS							\
 	{								\
 		.pre_patch = klpsv_pre_patch,				\
 		.post_patch = klpsv_post_patch,				\
-		.pre_unpatch = klpsv_pre_unpatch,			\
 		.post_unpatch = klpsv_post_unpatch,			\
 	}
 

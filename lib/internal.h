@@ -1,90 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * klpsv internals: the shared format and the functions the library's
- * files call each other through.
+ * klpsv internals: the functions the library's files call each other
+ * through, in the order the calls flow (Documentation/design.rst, "Map of
+ * the sources"): declarations and checks, then the index and its
+ * instances, then migration, then the accessors and the takeover, then
+ * the livepatch entry points.
  *
- * The registry and the family indexes are shared by every klpsv-using
- * livepatch on the system, possibly built with different klpsv releases:
- * their layout is an ABI (Documentation/format.rst).  Each starts with a
- * prefix of plain fixed-width data that reads the same on every kernel
- * configuration, followed by kernel objects (lists, locks).  No pointer
- * into a module's text or data is ever stored in them.
+ * Naming: a function whose name starts with "__" must be called with the
+ * lock of the structure it works on held: the index lock for those taking
+ * a struct klpsv_index, the registry lock for those taking a struct
+ * klpsv_registry.  Everything else takes the locks it needs itself.
  */
 #ifndef _KLPSV_INTERNAL_H
 #define _KLPSV_INTERNAL_H
 
 #include <linux/hash.h>
-#include <linux/list.h>
 #include <linux/lockdep.h>
-#include <linux/mutex.h>
-#include <linux/rcupdate.h>
-#include <linux/spinlock.h>
-#include <linux/types.h>
 
-#include <klpsv.h>
-
-#define KLPSV_FORMAT		1	/* shared format this code writes */
-
-#define KLPSV_REGISTRY_MAGIC	0x4b4c5352	/* "KLSR" */
-#define KLPSV_INDEX_MAGIC	0x4b4c5349	/* "KLSI" */
-
-/* The registry is shadow data on this key, which every module can see. */
-#define KLPSV_REGISTRY_OBJ	klpsv_compat_registry_key()
-#define KLPSV_REGISTRY_ID	KLPSV_ID(0, 0)
-
-#define KLPSV_NAME_LEN		32
-#define KLPSV_OWNER_LEN		56
-#define KLPSV_REFUSAL_LEN	160
-
-/* struct klpsv_index.state */
-enum klpsv_index_state {
-	KLPSV_INDEX_LIVE = 1,		/* one epoch, one version */
-	KLPSV_INDEX_TRANSITION = 2,	/* next_* describe the incoming version */
-	KLPSV_INDEX_RETIRED = 3,	/* dropped by a tombstone; no instances */
-	/* after a forced transition: old and new kept in sync, as in 2 */
-	KLPSV_INDEX_FORCED = 4,
-	/* kept, empty, after a disable: old code may still reach it */
-	KLPSV_INDEX_UNUSED = 5,
-};
-
-/* struct klpsv_registry.flags */
-/* A transition was forced: indexes are never freed again. */
-#define KLPSV_REG_FORCED	0x0001
-
-
-/**
- * struct klpsv_buckets - the buckets of a table
- * @rcu: frees an array a resize emptied, after lockless readers left it
- * @shift: log2 of the number of buckets
- * @head: the chains, through struct klpsv_hdr.chain
- */
-struct klpsv_buckets {
-	struct rcu_head rcu;
-	u32 shift;
-	struct klpsv_hdr __rcu *head[];
-};
-
-/*
- * The smallest table: 1024 buckets (8 KB), so that a family of a few
- * hundred instances has chains of one.
- */
-#define KLPSV_TABLE_MIN_SHIFT	10
-
-/**
- * struct klpsv_table - the instances of one epoch, by object (table.c)
- * @buckets: where instances are added
- * @old: the array @buckets replaces, while its buckets move
- * @moved: buckets of @old moved so far
- * @walkers: walks in progress, during which the table keeps its size
- * @nr: instances in the table
- */
-struct klpsv_table {
-	struct klpsv_buckets __rcu *buckets;
-	struct klpsv_buckets __rcu *old;
-	u32 moved;
-	u32 walkers;
-	u64 nr;
-};
+#include "format.h"
 
 static inline struct klpsv_hdr __rcu **klpsv_bucket_of(struct klpsv_buckets *b,
 						       const void *obj)
@@ -125,77 +58,6 @@ static inline struct klpsv_hdr *klpsv_table_find(struct klpsv_table *t,
 	b = rcu_dereference_raw(t->old);
 	return b ? klpsv_chain_find(b, obj) : NULL;
 }
-
-/**
- * struct klpsv_index - one family's live data, shared by every patch
- * @magic: KLPSV_INDEX_MAGIC
- * @format: KLPSV_FORMAT of the code that created it
- * @state: enum klpsv_index_state
- * @id: family id (epoch bits clear)
- * @name: family name, copied from the creating patch
- * @owner: name of the patch module that last took the family over
- * @version: live version
- * @layout: live layout fingerprint
- * @epoch: live layout epoch (low bits of the shadow id)
- * @size: live struct size
- * @alloc_size: bytes of data allocated per instance in @epoch
- * @next_version: incoming version (state TRANSITION)
- * @next_layout: incoming fingerprint
- * @next_epoch: incoming epoch; equal to @epoch for an additive change
- * @next_size: incoming struct size
- * @next_alloc_size: incoming allocation size
- * @prev_version: version before the running transition, for a revert
- * @gen_seed: first generation of the next new instance, so an instance
- *	allocated again at a recycled object address never looks unchanged
- * @count: instances in @instances
- * @bytes: bytes they use, headers included
- * @next_count: instances in @next (breaking transition only)
- * @migrations: instances migrated so far, over the family's life
- * @lost: instances freed because a step failed after a transition
- * @refusal: the last refusal concerning this family
- * @node: entry in the registry's list
- * @instances: the instances of epoch @epoch
- * @next: the instances of epoch @next_epoch when it differs (twins)
- * @seq: sequence count, odd while instances move between buckets or
- *	tables: a lockless lookup that missed meanwhile looks again
- * @lock: protects the tables, the counters and every step run;
- *	IRQ-safe, because patched code may run in any context
- * @lock_key: lockdep class of @lock, in shared memory (see
- *	klpsv_index_create())
- */
-struct klpsv_index {
-	u32 magic;
-	u16 format;
-	u16 state;
-	u64 id;
-	char name[KLPSV_NAME_LEN];
-	char owner[KLPSV_OWNER_LEN];
-	u32 version;
-	u32 layout;
-	u32 epoch;
-	u32 size;
-	u32 alloc_size;
-	u32 next_version;
-	u32 next_layout;
-	u32 next_epoch;
-	u32 next_size;
-	u32 next_alloc_size;
-	u32 prev_version;
-	u32 gen_seed;
-	u64 count;
-	u64 bytes;
-	u64 next_count;
-	u64 migrations;
-	u64 lost;
-	char refusal[KLPSV_REFUSAL_LEN];
-	/* end of the fixed prefix; kernel objects follow */
-	struct list_head node;
-	struct klpsv_table instances;
-	struct klpsv_table next;
-	u32 seq;
-	spinlock_t lock;
-	struct lock_class_key lock_key;
-};
 
 /* Old and new instances are kept in sync (a transition, or a forced one). */
 static inline bool klpsv_index_syncing(const struct klpsv_index *index)
@@ -257,53 +119,27 @@ static inline bool klpsv_seq_retry(const struct klpsv_index *index, u32 seq)
 	return (seq & 1) || READ_ONCE(index->seq) != seq;
 }
 
-/**
- * struct klpsv_registry - every klpsv family on the system
- * @magic: KLPSV_REGISTRY_MAGIC
- * @format: KLPSV_FORMAT of the code that created it
- * @flags: KLPSV_REG_* bits
- * @refusal: the last refusal of any klpsv patch
- * @families: struct klpsv_index, by node
- * @lock: serializes takeovers against the checks of patches being loaded
- *	and against debugfs readers
- * @lock_key: lockdep class of @lock, in shared memory
- * @lock_name: lockdep name of @lock, in shared memory
- *
- * Created by the first klpsv patch loaded, as shadow data on
- * KLPSV_REGISTRY_OBJ; it stays for the kernel's lifetime (a few hundred
- * bytes) so that no patch can free it under another one's feet.
+#define for_each_family(kp, f, i) \
+	for ((i) = 0; ((f) = (kp)->families[i]); (i)++)
+
+static inline const char *klpsv_patch_name(const struct klpsv_patch *kp)
+{
+	return klpsv_compat_patch_name(kp->patch);
+}
+
+/*
+ * @family is the incoming side of a breaking transition: it makes twins
+ * of the older epoch's instances.
  */
-struct klpsv_registry {
-	u32 magic;
-	u16 format;
-	u16 flags;
-	char refusal[KLPSV_REFUSAL_LEN];
-	/* end of the fixed prefix */
-	struct list_head families;
-	struct mutex lock;
-	struct lock_class_key lock_key;
-	char lock_name[16];
-};
+static inline bool klpsv_makes_twins(const struct klpsv_family *family,
+				     struct klpsv_index *index)
+{
+	return klpsv_index_syncing(index) &&
+	       family->epoch == READ_ONCE(index->next_epoch) &&
+	       family->epoch != READ_ONCE(index->epoch);
+}
 
-/* layout.c */
-u32 klpsv_layout_fingerprint(const struct klpsv_layout *layout);
-bool klpsv_layout_is_prefix(const struct klpsv_layout *old,
-			    const struct klpsv_layout *new);
-
-/* registry.c */
-struct klpsv_registry *klpsv_registry_get(void);
-struct klpsv_index *klpsv_index_find(struct klpsv_registry *reg,
-				     unsigned long id);
-struct klpsv_index *klpsv_index_create(struct klpsv_registry *reg,
-				       struct klpsv_family *family,
-				       const char *owner);
-void klpsv_index_destroy(struct klpsv_index *index);
-int klpsv_format_check(const char *patch, u32 magic, u32 want_magic,
-		       unsigned int format, const char *what);
-int klpsv_refuse(struct klpsv_registry *reg, struct klpsv_index *index,
-		 const char *fmt, ...) __printf(3, 4);
-
-/* instance.c */
+/* Instance headers. */
 static inline struct klpsv_hdr *klpsv_hdr_of(void *data)
 {
 	return (struct klpsv_hdr *)data - 1;
@@ -319,9 +155,6 @@ static inline bool klpsv_hdr_is_twin(const struct klpsv_hdr *hdr)
 	return READ_ONCE(hdr->version) & KLPSV_HDR_TWIN;
 }
 
-#define KLPSV_HDR_PENDING	0x0001	/* twin shell: its step has not run */
-#define KLPSV_HDR_LINKED	0x0002	/* in its index's table */
-
 /* In its index's table (not a pending twin, not being freed). */
 static inline bool klpsv_hdr_is_linked(const struct klpsv_hdr *hdr)
 {
@@ -333,7 +166,6 @@ static inline size_t klpsv_instance_bytes(u32 alloc_size)
 	return sizeof(struct klpsv_hdr) + alloc_size;
 }
 
-
 /*
  * Objects a walk copies out per hold of the index lock (on its stack),
  * and buckets it moves per hold while finishing a resize; cond_resched()
@@ -344,33 +176,39 @@ static inline size_t klpsv_instance_bytes(u32 alloc_size)
 typedef int (*klpsv_walk_fn)(struct klpsv_family *family,
 			     struct klpsv_index *index, void *obj, void *arg);
 
-const struct klpsv_step *klpsv_find_step(const struct klpsv_family *family,
-					 unsigned int from);
-struct klpsv_hdr *klpsv_shadow_new(void *obj, unsigned long id,
-				   u32 alloc_size, unsigned int version,
-				   unsigned int flags, gfp_t gfp, bool *created);
-int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to);
-int klpsv_in_place_step(struct klpsv_index *index,
-			const struct klpsv_step *step, struct klpsv_hdr *hdr);
-struct klpsv_hdr *klpsv_find(struct klpsv_index *index, void *obj, u32 epoch);
-struct klpsv_hdr *klpsv_lookup(struct klpsv_index *index, void *obj,
-			       u32 epoch);
-bool klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch);
-void klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch);
-void klpsv_unlink_from(struct klpsv_index *index, struct klpsv_table *t,
-		       struct klpsv_hdr *hdr);
-int klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
-		    void *obj, void **data, struct klpsv_hdr **stale);
-void klpsv_drop(const struct klpsv_family *family, struct klpsv_hdr *hdr,
-		u32 epoch);
+/* layout.c: fingerprints */
+u32 klpsv_layout_fingerprint(const struct klpsv_layout *layout);
+bool klpsv_layout_is_prefix(const struct klpsv_layout *old,
+			    const struct klpsv_layout *new);
 
-/* table.c */
+/* family.c: declarations */
+int klpsv_patch_validate(struct klpsv_patch *kp);
+bool klpsv_patch_declares(const struct klpsv_patch *kp, unsigned long id);
+int klpsv_states_add(struct klpsv_patch *kp);
+void klpsv_states_remove(struct klpsv_patch *kp);
+const struct klpsv_step *klpsv_step_from(const struct klpsv_family *family,
+					 unsigned int from);
+u32 klpsv_alloc_size(const struct klpsv_family *family);
+
+/* registry.c: the registry, refusals */
+struct klpsv_registry *klpsv_registry_get(void);
+struct klpsv_index *__klpsv_index_find(struct klpsv_registry *reg,
+				       unsigned long id);
+int klpsv_format_check(const char *patch, u32 magic, u32 want_magic,
+		       unsigned int format, const char *what);
+int klpsv_refuse(struct klpsv_registry *reg, struct klpsv_index *index,
+		 const char *fmt, ...) __printf(3, 4);
+
+/* check.c: refusal before harm */
+int __klpsv_check_live(struct klpsv_registry *reg, struct klpsv_patch *kp);
+
+/* table.c: the instances of one epoch, by object */
 int klpsv_table_init(struct klpsv_table *t);
 void klpsv_table_destroy(struct klpsv_table *t);
-void klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
-			struct klpsv_hdr *hdr);
-void klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
-			struct klpsv_hdr *hdr);
+void __klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
+			  struct klpsv_hdr *hdr);
+void __klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
+			  struct klpsv_hdr *hdr);
 void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
 		     gfp_t gfp);
 void klpsv_table_reset(struct klpsv_index *index, struct klpsv_table *t);
@@ -387,7 +225,66 @@ static inline int klpsv_walk(struct klpsv_family *family,
 	return klpsv_walk_some(family, index, t, fn, arg, NULL);
 }
 
-/* takeover.c */
+/* index.c: an index's life */
+struct klpsv_index *__klpsv_index_create(struct klpsv_registry *reg,
+					 struct klpsv_family *family,
+					 const char *owner);
+void __klpsv_index_destroy(struct klpsv_registry *reg,
+			   struct klpsv_index *index);
+void __klpsv_index_release(struct klpsv_registry *reg,
+			   struct klpsv_index *index);
+void klpsv_index_set_state(struct klpsv_index *index, unsigned int state);
+u64 klpsv_index_free_all(struct klpsv_family *f, struct klpsv_index *index);
+void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index);
+
+/* instance.c: allocation, lookup, linking, free */
+struct klpsv_hdr *klpsv_instance_new(void *obj, unsigned long id,
+				     u32 alloc_size, unsigned int version,
+				     unsigned int flags, gfp_t gfp,
+				     bool *created);
+struct klpsv_hdr *__klpsv_find(struct klpsv_index *index, void *obj,
+			       u32 epoch);
+struct klpsv_hdr *klpsv_lookup(struct klpsv_index *index, void *obj,
+			       u32 epoch);
+bool __klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr,
+		  u32 epoch);
+void __klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr,
+		    u32 epoch);
+void __klpsv_unlink_from(struct klpsv_index *index, struct klpsv_table *t,
+			 struct klpsv_hdr *hdr);
+void klpsv_drop(const struct klpsv_family *family, struct klpsv_hdr *hdr,
+		u32 epoch);
+
+/* migrate.c: every step run */
+int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to);
+int klpsv_migrate_in_place(struct klpsv_family *family,
+			   struct klpsv_index *index, void *obj, void **data);
+void klpsv_revert_in_place(struct klpsv_family *family,
+			   struct klpsv_index *index, void *obj);
+int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
+		      void *obj, void **data, struct klpsv_hdr **stale);
+int klpsv_twin_make(struct klpsv_family *family, struct klpsv_index *index,
+		    void *obj, gfp_t gfp, void **data);
+void klpsv_twin_finish(struct klpsv_family *family, struct klpsv_index *index,
+		       void *obj);
+void klpsv_twin_drop_orphan(struct klpsv_family *family,
+			    struct klpsv_index *index, void *obj);
+void klpsv_twin_force_finish(struct klpsv_family *family,
+			     struct klpsv_index *index, void *obj);
+void klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
+		       void *obj);
+void __klpsv_twin_write_through(struct klpsv_family *family,
+				struct klpsv_index *index,
+				struct klpsv_hdr *twin);
+
+/* takeover.c: one family's take, finish, revert */
+int __klpsv_take(struct klpsv_registry *reg, struct klpsv_patch *kp,
+		 struct klpsv_family *f);
+void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
+		    struct klpsv_family *f, bool forced);
+void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f);
+
+/* patch.c: the livepatch entry points */
 struct klpsv_patch *klpsv_this_patch(void);
 
 /* debugfs.c */

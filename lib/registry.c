@@ -2,46 +2,16 @@
 /*
  * The registry: the system-wide list of klpsv families, kept as shadow
  * data on a vmlinux address so that every klpsv patch finds it, whichever
- * module created it and whichever klpsv release built that module.
+ * module created it and whichever klpsv release built that module; and
+ * the refusals and format checks every patch logs the same way.
  */
 #define pr_fmt(fmt) "klpsv: " fmt
 
-#include <linux/build_bug.h>
 #include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "internal.h"
-
-/*
- * The shared format is an ABI (Documentation/format.rst): moving a field
- * of a fixed prefix breaks takeover from patches built with other klpsv
- * releases, so it breaks the build instead.
- */
-#define KLPSV_AT(type, field, offset) \
-	static_assert(offsetof(type, field) == (offset), #type "." #field)
-
-KLPSV_AT(struct klpsv_hdr, obj, 8);
-KLPSV_AT(struct klpsv_hdr, version, 16);
-KLPSV_AT(struct klpsv_hdr, flags, 18);
-KLPSV_AT(struct klpsv_hdr, gen, 20);
-static_assert(sizeof(struct klpsv_hdr) == 24, "klpsv_hdr size");
-KLPSV_AT(struct klpsv_registry, format, 4);
-KLPSV_AT(struct klpsv_registry, refusal, 8);
-KLPSV_AT(struct klpsv_registry, families, 168);
-KLPSV_AT(struct klpsv_index, state, 6);
-KLPSV_AT(struct klpsv_index, id, 8);
-KLPSV_AT(struct klpsv_index, name, 16);
-KLPSV_AT(struct klpsv_index, owner, 48);
-KLPSV_AT(struct klpsv_index, version, 104);
-KLPSV_AT(struct klpsv_index, alloc_size, 120);
-KLPSV_AT(struct klpsv_index, next_version, 124);
-KLPSV_AT(struct klpsv_index, prev_version, 144);
-KLPSV_AT(struct klpsv_index, gen_seed, 148);
-KLPSV_AT(struct klpsv_index, count, 152);
-KLPSV_AT(struct klpsv_index, lost, 184);
-KLPSV_AT(struct klpsv_index, refusal, 192);
-KLPSV_AT(struct klpsv_index, node, 352);
 
 /* Runs under klp_shadow's lock, once: must not sleep. */
 static int registry_ctor(void *obj, void *shadow_data, void *ctor_data)
@@ -103,13 +73,13 @@ int klpsv_format_check(const char *patch, u32 magic, u32 want_magic,
 }
 
 /**
- * klpsv_index_find() - the index of a family id
+ * __klpsv_index_find() - the index of a family id
  * @reg: the registry, locked
  * @id: family id
  *
  * Return: the index, or NULL if no patch ever declared @id.
  */
-struct klpsv_index *klpsv_index_find(struct klpsv_registry *reg,
+struct klpsv_index *__klpsv_index_find(struct klpsv_registry *reg,
 				     unsigned long id)
 	__must_hold(&reg->lock)
 {
@@ -120,70 +90,6 @@ struct klpsv_index *klpsv_index_find(struct klpsv_registry *reg,
 			return index;
 	}
 	return NULL;
-}
-
-/**
- * klpsv_index_create() - add an empty index for a family
- * @reg: the registry, locked
- * @family: the family, epoch and allocation size already chosen
- * @owner: name of the patch module creating it
- *
- * The index lock gets a lockdep class of its own, registered in the
- * index's memory: a class key in a module would dangle once that module
- * is replaced and unloaded.
- *
- * Context: process context.
- * Return: the index, or NULL when out of memory.
- */
-struct klpsv_index *klpsv_index_create(struct klpsv_registry *reg,
-				       struct klpsv_family *family,
-				       const char *owner)
-	__must_hold(&reg->lock)
-{
-	struct klpsv_index *index;
-
-	if (klpsv_fault_alloc())
-		return NULL;
-	index = kzalloc(sizeof(*index), GFP_KERNEL);
-	if (!index)
-		return NULL;
-	index->magic = KLPSV_INDEX_MAGIC;
-	index->format = KLPSV_FORMAT;
-	index->state = KLPSV_INDEX_LIVE;
-	index->id = family->id;
-	strscpy(index->name, family->name, sizeof(index->name));
-	strscpy(index->owner, owner, sizeof(index->owner));
-	index->version = klpsv_fver(family);
-	index->layout = family->fingerprint;
-	index->epoch = family->epoch;
-	index->size = family->layout.size;
-	index->alloc_size = family->alloc_size;
-	index->next_epoch = family->epoch;
-	if (klpsv_table_init(&index->instances) ||
-	    klpsv_table_init(&index->next)) {
-		klpsv_table_destroy(&index->instances);
-		klpsv_table_destroy(&index->next);
-		kfree(index);
-		return NULL;
-	}
-	spin_lock_init(&index->lock);
-	lockdep_register_key(&index->lock_key);
-	lockdep_set_class_and_name(&index->lock, &index->lock_key, index->name);
-	list_add_tail(&index->node, &reg->families);
-	return index;
-}
-
-/**
- * klpsv_index_destroy() - remove an index with no instances left
- * @index: the index; the registry holding it is locked
- */
-void klpsv_index_destroy(struct klpsv_index *index)
-{
-	list_del(&index->node);
-	lockdep_unregister_key(&index->lock_key);
-	klpsv_table_destroy(&index->instances);
-	klpsv_table_destroy(&index->next);
-	kfree(index);
 }
 
 /**

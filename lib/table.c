@@ -140,13 +140,13 @@ static void move_some(struct klpsv_index *index, struct klpsv_table *t,
 }
 
 /**
- * klpsv_table_insert() - add an instance
+ * __klpsv_table_insert() - add an instance
  * @index: the index, locked
  * @t: its table for the instance's epoch
  * @hdr: the instance, in no table
  */
-void klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
-			struct klpsv_hdr *hdr)
+void __klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
+			  struct klpsv_hdr *hdr)
 	__must_hold(&index->lock)
 {
 	struct klpsv_hdr __rcu **head;
@@ -178,13 +178,13 @@ static bool chain_remove(struct klpsv_buckets *b, struct klpsv_hdr *hdr)
 }
 
 /**
- * klpsv_table_remove() - take an instance out of its table
+ * __klpsv_table_remove() - take an instance out of its table
  * @index: the index, locked
  * @t: the instance's table
  * @hdr: the instance
  */
-void klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
-			struct klpsv_hdr *hdr)
+void __klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
+			  struct klpsv_hdr *hdr)
 	__must_hold(&index->lock)
 {
 	struct klpsv_buckets *old = rcu_dereference_protected(t->old,

@@ -77,11 +77,6 @@ static void v2_post_patch(struct klp_object *obj)
 	pr_info("post_patch: %llu ns\n", post_ns);
 }
 
-static void v2_pre_unpatch(struct klp_object *obj)
-{
-	klpsv_pre_unpatch(obj);
-}
-
 static void v2_post_unpatch(struct klp_object *obj)
 {
 	u64 t0 = ktime_get_ns();
@@ -113,7 +108,6 @@ static struct klp_object objs[] = {
 		.callbacks = {
 			.pre_patch = v2_pre_patch,
 			.post_patch = v2_post_patch,
-			.pre_unpatch = v2_pre_unpatch,
 			.post_unpatch = v2_post_unpatch,
 		},
 	}, { }

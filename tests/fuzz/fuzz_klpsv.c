@@ -524,7 +524,7 @@ static unsigned int step_fail_next;	/* armed for the next load */
  * Library bug found by this target (reported): during a breaking
  * transition, new code's klpsv_get_or_alloc() on an object whose twin
  * could not be made (the GFP_ATOMIC allocation in klpsv_get()'s slow path
- * failed, or the up step did) goes on to klpsv_shadow_new() a fresh,
+ * failed, or the up step did) goes on to klpsv_instance_new() a fresh,
  * zeroed, non-twin instance in the new epoch (lib/instance.c,
  * klpsv_get_or_alloc()): new code sees 0 instead of the old value, and
  * post_patch keeps that instance and drops the old one.  Until it is
@@ -874,7 +874,7 @@ static void teardown(void)
 		list_for_each_entry_safe(index, tmp, &reg->families, node) {
 			if (index->count || index->next_count)
 				fail("teardown: index left with instances");
-			klpsv_index_destroy(index);
+			__klpsv_index_destroy(reg, index);
 		}
 	}
 	if (klpsv_this_patch())

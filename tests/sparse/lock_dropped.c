@@ -15,7 +15,7 @@ void relink(struct klpsv_index *index, struct klpsv_hdr *hdr,
 	    unsigned long flags)
 	__must_hold(&index->lock)
 {
-	klpsv_unlink(index, hdr, index->epoch);
+	__klpsv_unlink(index, hdr, index->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * klpsv's compatibility layer (include/klpsv/compat.h) must reach the
+ * klpsv's compatibility layer (lib/compat.h) must reach the
  * kernel interfaces, here the model, unchanged.
  */
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
 #include <linux/module.h>
 
-#include <klpsv/compat.h>
+#include "compat.h"
 
 #include "klp_model.h"
 #include "test.h"

@@ -497,7 +497,7 @@ TEST(klpsv_rollback_additive_half_done_step_leaves_no_trace)
 /*
  * Regression test of a fixed bug.  A rolled-back takeover leaves
  * the index's "migrations" counter (shown in debugfs) counting the
- * migrations it undid: in_place_one() and klpsv_twin_sync() increment it,
+ * migrations it undid: klpsv_migrate_in_place() and __klpsv_twin_sync() increment it,
  * revert_family() never takes it back.  After the sweep below (6 refused
  * attempts that had migrated 0, 1, ..., 5 instances, then one that went
  * through) it reads 21 for 6 instances migrated once each.

@@ -381,7 +381,7 @@ static void do_increment(struct worker *w, struct slot *s, unsigned int i,
  * with KLPSV_THREADS_MS=3000, on two busy CPUs).
  *
  * (Bug 1, a lost update when old code wrote an object while pre_patch's
- * eager walk made its twin -- klpsv_twin_sync() recorded the old
+ * eager walk made its twin -- __klpsv_twin_sync() recorded the old
  * instance's generation after the up step -- is fixed by a219ffb, which
  * reads it before; this test showed it within a second or two before.)
  */
@@ -389,7 +389,7 @@ static void do_increment(struct worker *w, struct slot *s, unsigned int i,
  * BUG 2, lost update / half-made instance: old code looking up an object
  * that only new code had data for while a breaking revert's post_unpatch
  * runs.  twin_revert_one() (lib/takeover.c) publishes the old-version
- * shell with klpsv_shadow_new(..., index->prev_version, KLPSV_HDR_PENDING)
+ * shell with klpsv_instance_new(..., index->prev_version, KLPSV_HDR_PENDING)
  * before the down step fills it under the lock; klpsv_get()'s fast path
  * (include/klpsv.h) compares only the version, not KLPSV_HDR_PENDING, so
  * old code gets the zeroed shell, and its write is then overwritten by
@@ -405,7 +405,7 @@ static void do_increment(struct worker *w, struct slot *s, unsigned int i,
  * set the state to LIVE and epoch to next_epoch; klpsv_get()'s slow path then
  * returns NULL from "if (!klpsv_index_syncing(index) || ...)" without
  * looking at the instance again, and klpsv_get_or_alloc() returns NULL
- * too (klpsv_shadow_new() finds the instance: created == false).
+ * too (klpsv_instance_new() finds the instance: created == false).
  */
 /* Fixed in lib/: the interleaving runs. */
 #define KT_BUG3_NEW_CODE_DURING_BREAKING_POST_PATCH
@@ -689,7 +689,7 @@ static void run_round(const struct side *old, const struct side *new,
 		reg = kt_registry();
 		ASSERT_NOT_NULL(reg);
 		list_for_each_entry_safe(index, tmp, &reg->families, node)
-			klpsv_index_destroy(index);
+			__klpsv_index_destroy(reg, index);
 		break;
 	}
 	}

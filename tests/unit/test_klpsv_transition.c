@@ -930,6 +930,6 @@ TEST(klpsv_transition_forced_keeps_old_and_new_in_sync)
 
 	/* what a reboot would do, for the next test */
 	list_for_each_entry_safe(index, tmp, &reg->families, node)
-		klpsv_index_destroy(index);
+		__klpsv_index_destroy(reg, index);
 	kt_end();
 }

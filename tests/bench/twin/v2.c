@@ -60,7 +60,6 @@ static struct klp_object objs[] = {
 		.callbacks = {
 			.pre_patch = bench_measure_pre_patch,
 			.post_patch = bench_measure_post_patch,
-			.pre_unpatch = klpsv_pre_unpatch,
 			.post_unpatch = bench_measure_post_unpatch,
 		},
 	}, { }

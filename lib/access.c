@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The accessors patched code calls: get (with lazy migration), get or
+ * alloc, put's out-of-line twin path, and free.
+ *
+ * The fast path of a get is a lookup in the family's own index and a
+ * compare; everything else (an instance in an older version, a twin to
+ * make or refresh, a miss to confirm) is out of line, and every step it
+ * runs is one of lib/migrate.c's.
+ */
+#define pr_fmt(fmt) "klpsv: " fmt
+
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+
+#include "internal.h"
+
+/*
+ * The fast path saw a twin, but the transition finished since: it is the
+ * live instance now, unless it was dropped.
+ */
+static void *twin_if_promoted(struct klpsv_family *family,
+			      struct klpsv_index *index, void *obj)
+{
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+	void *data = NULL;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = __klpsv_find(index, obj, family->epoch);
+	if (hdr && !klpsv_hdr_is_twin(hdr) &&
+	    klpsv_hdr_version(hdr) == klpsv_fver(family))
+		data = hdr + 1;
+	spin_unlock_irqrestore(&index->lock, flags);
+	return data;
+}
+
+/*
+ * klpsv_get() when the fast path did not find the data.  @hdr is the
+ * object's linked instance in the family's epoch, if any.
+ */
+static void *get_slow(struct klpsv_family *family, struct klpsv_index *index,
+		      void *obj, struct klpsv_hdr *hdr)
+{
+	void *data;
+
+	if (hdr && !klpsv_hdr_is_twin(hdr) && !(hdr->flags & KLPSV_HDR_PENDING)) {
+		/* A newer additive version keeps our members in place. */
+		if (klpsv_hdr_version(hdr) >= klpsv_fver(family))
+			return hdr + 1;
+		klpsv_migrate_in_place(family, index, obj, &data);
+		return data;
+	}
+	if (!klpsv_makes_twins(family, index))
+		return hdr ? twin_if_promoted(family, index, obj) : NULL;
+	if (!hdr && !klpsv_lookup(index, obj, READ_ONCE(index->epoch)))
+		return NULL;	/* the object has no data at all */
+	klpsv_twin_make(family, index, obj, GFP_ATOMIC, &data);
+	return data;
+}
+
+/*
+ * klpsv_get() with a lookup that notices instances moving meanwhile, so
+ * that a miss can be trusted: klpsv_get() when its own lookup did not
+ * find what it wanted, and klpsv_get_or_alloc() before it allocates.
+ */
+static noinline void *get_checked(struct klpsv_family *family,
+				  struct klpsv_index *index, void *obj)
+{
+	struct klpsv_hdr *hdr = klpsv_lookup(index, obj, family->epoch);
+
+	if (hdr && READ_ONCE(hdr->version) == klpsv_fver(family))
+		return hdr + 1;
+	if (!hdr && !klpsv_index_syncing(index))
+		return NULL;	/* no data, and no transition to make it */
+	return get_slow(family, index, obj, hdr);
+}
+
+void *klpsv_get(struct klpsv_family *family, void *obj)
+{
+	struct klpsv_index *index = READ_ONCE(family->index);
+	struct klpsv_table *t;
+	struct klpsv_hdr *hdr;
+
+	if (unlikely(!index))
+		return NULL;
+	/*
+	 * A hit is right even while instances move between buckets or
+	 * tables: it is this object's, and an instance of another epoch
+	 * has another version.
+	 */
+	rcu_read_lock();
+	t = klpsv_table_of(index, family->epoch);
+	hdr = t ? klpsv_table_find(t, obj) : NULL;
+	rcu_read_unlock();
+	if (likely(hdr && READ_ONCE(hdr->version) == klpsv_fver(family)))
+		return hdr + 1;
+	return get_checked(family, index, obj);
+}
+
+/**
+ * klpsv_get_or_alloc() - find an object's instance, or create it
+ * @family: the family
+ * @obj: the object
+ * @gfp: allocation flags for a new instance
+ * @ctor_arg: passed to the family's constructor
+ *
+ * A new instance is zeroed, then the family's constructor runs on it in
+ * the caller's context, outside every lock (so it may sleep when @gfp
+ * allows blocking), then it is published in the family's index.  The
+ * caller serializes access to @obj's instance, as for klpsv_get().
+ *
+ * Context: as @gfp allows.
+ * Return: the instance's data, or NULL when out of memory, when the
+ * constructor failed, or before the patch took the family over.
+ */
+void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
+			 void *ctor_arg)
+{
+	struct klpsv_index *index = READ_ONCE(family->index);
+	struct klpsv_table *t;
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+	bool created, linked;
+	void *data;
+
+	might_sleep_if(gfpflags_allow_blocking(gfp));
+	if (unlikely(!index))
+		return NULL;
+	/*
+	 * An instance that get_checked() could not hand out (a migration
+	 * failed) is found again below and no second one is made.
+	 */
+	data = get_checked(family, index, obj);
+	if (data)
+		return data;
+	/*
+	 * The object has data in the older epoch that could not be migrated
+	 * now (no memory, a failed step): a fresh instance would hide it.
+	 */
+	if (klpsv_makes_twins(family, index) &&
+	    klpsv_lookup(index, obj, READ_ONCE(index->epoch)))
+		return NULL;
+
+	t = klpsv_table_of(index, family->epoch);
+	if (t)
+		klpsv_table_fit(index, t, gfp);
+	hdr = klpsv_instance_new(obj, family->id | family->epoch,
+				 family->alloc_size, klpsv_fver(family), 0, gfp,
+				 &created);
+	if (!hdr || !created)
+		return NULL;
+	if (family->ctor && family->ctor(obj, hdr + 1, ctor_arg)) {
+		klpsv_compat_shadow_free(obj, family->id | family->epoch);
+		return NULL;
+	}
+	spin_lock_irqsave(&index->lock, flags);
+	hdr->gen = index->gen_seed++;
+	linked = __klpsv_link(index, hdr, family->epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (!linked) {
+		/* Old code of a forced transition that a newer patch ended. */
+		if (family->dtor)
+			family->dtor(obj, hdr + 1);
+		klpsv_compat_shadow_free(obj, family->id | family->epoch);
+		return NULL;
+	}
+	return hdr + 1;
+}
+
+/**
+ * klpsv_put_twin() - klpsv_put() of a twin: write the change through
+ * @family: the family
+ * @data: the twin's data
+ *
+ * Context: the caller still serializes access to the instance.
+ */
+void klpsv_put_twin(struct klpsv_family *family, void *data)
+{
+	struct klpsv_index *index = READ_ONCE(family->index);
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	__klpsv_twin_write_through(family, index, klpsv_hdr_of(data));
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
+ * klpsv_free() - free an object's instance, in every version it has
+ * @family: the family
+ * @obj: the object
+ *
+ * Runs the family's destructor (or, for an older version's instance, the
+ * step's release) outside every lock, then frees the memory.  The caller
+ * serializes access to @obj's instance.  Nothing happens if there is none.
+ *
+ * Context: process or caller context; the destructor decides.
+ */
+void klpsv_free(struct klpsv_family *family, void *obj)
+{
+	struct klpsv_index *index = READ_ONCE(family->index);
+	struct klpsv_hdr *found[2];
+	u32 epochs[2], e;
+	unsigned long flags;
+	int n = 0, i;
+
+	if (!index)
+		return;
+	spin_lock_irqsave(&index->lock, flags);
+	epochs[0] = index->epoch;
+	epochs[1] = index->next_epoch;
+	for (i = 0; i < 2; i++) {
+		struct klpsv_hdr *hdr;
+
+		e = epochs[i];
+		if (i == 1 && (e == epochs[0] || !klpsv_index_syncing(index)))
+			break;
+		/* Only a twin of the next epoch can be pending, unlinked. */
+		hdr = i ? klpsv_compat_shadow_get(obj, family->id | e) :
+			  __klpsv_find(index, obj, e);
+		if (!hdr)
+			continue;
+		if (hdr->flags & KLPSV_HDR_PENDING) {
+			klpsv_compat_shadow_free(obj, family->id | e);
+		} else if (klpsv_hdr_is_linked(hdr)) {
+			__klpsv_unlink(index, hdr, e);
+			epochs[n] = e;
+			found[n++] = hdr;
+		}
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+	for (i = 0; i < n; i++)
+		klpsv_drop(family, found[i], epochs[i]);
+	/* A family that shrank a lot gives memory back. */
+	if (n)
+		klpsv_table_fit(index, &index->instances, GFP_ATOMIC);
+}

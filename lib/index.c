@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The life of a family's index: created by the first patch that declares
+ * the family, its state switched by takeovers, its incoming version made
+ * the live one at the end of a transition (promotion), emptied when the
+ * last patch is disabled, and destroyed -- unless a forced transition
+ * means old code may still reach it.
+ */
+#define pr_fmt(fmt) "klpsv: " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+/**
+ * __klpsv_index_create() - add an empty index for a family
+ * @reg: the registry, locked
+ * @family: the family, epoch and allocation size already chosen
+ * @owner: name of the patch module creating it
+ *
+ * The index lock gets a lockdep class of its own, registered in the
+ * index's memory: a class key in a module would dangle once that module
+ * is replaced and unloaded.
+ *
+ * Context: process context.
+ * Return: the index, or NULL when out of memory.
+ */
+struct klpsv_index *__klpsv_index_create(struct klpsv_registry *reg,
+					 struct klpsv_family *family,
+					 const char *owner)
+	__must_hold(&reg->lock)
+{
+	struct klpsv_index *index;
+
+	if (klpsv_fault_alloc())
+		return NULL;
+	index = kzalloc(sizeof(*index), GFP_KERNEL);
+	if (!index)
+		return NULL;
+	index->magic = KLPSV_INDEX_MAGIC;
+	index->format = KLPSV_FORMAT;
+	index->state = KLPSV_INDEX_LIVE;
+	index->id = family->id;
+	strscpy(index->name, family->name, sizeof(index->name));
+	strscpy(index->owner, owner, sizeof(index->owner));
+	index->version = klpsv_fver(family);
+	index->layout = family->fingerprint;
+	index->epoch = family->epoch;
+	index->size = family->layout.size;
+	index->alloc_size = family->alloc_size;
+	index->next_epoch = family->epoch;
+	if (klpsv_table_init(&index->instances) ||
+	    klpsv_table_init(&index->next)) {
+		klpsv_table_destroy(&index->instances);
+		klpsv_table_destroy(&index->next);
+		kfree(index);
+		return NULL;
+	}
+	spin_lock_init(&index->lock);
+	lockdep_register_key(&index->lock_key);
+	lockdep_set_class_and_name(&index->lock, &index->lock_key, index->name);
+	list_add_tail(&index->node, &reg->families);
+	return index;
+}
+
+/**
+ * __klpsv_index_destroy() - remove an index with no instances left
+ * @reg: the registry holding it, locked
+ * @index: the index
+ */
+void __klpsv_index_destroy(struct klpsv_registry *reg,
+			   struct klpsv_index *index)
+	__must_hold(&reg->lock)
+{
+	list_del(&index->node);
+	lockdep_unregister_key(&index->lock_key);
+	klpsv_table_destroy(&index->instances);
+	klpsv_table_destroy(&index->next);
+	kfree(index);
+}
+
+/**
+ * klpsv_index_set_state() - switch an index's state
+ * @index: the index
+ * @state: enum klpsv_index_state
+ *
+ * Under the index lock, so a lockless reader sees the state change
+ * between two of the index's own updates, never in the middle of one.
+ */
+void klpsv_index_set_state(struct klpsv_index *index, unsigned int state)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	WRITE_ONCE(index->state, state);
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/* What free_one() frees: the instances of a table, of an epoch. */
+struct free_arg {
+	struct klpsv_table *t;
+	u32 epoch;
+};
+
+/* Free one object's instance in a table (klpsv_walk_fn). */
+static int free_one(struct klpsv_family *f, struct klpsv_index *index,
+		    void *obj, void *arg)
+{
+	struct free_arg *a = arg;
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = klpsv_table_find(a->t, obj);
+	if (hdr)
+		__klpsv_unlink_from(index, a->t, hdr);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (hdr)
+		klpsv_drop(f, hdr, a->epoch);
+	return 0;
+}
+
+/**
+ * klpsv_index_free_all() - free every instance of a family
+ * @f: the family whose destructor (or step release) runs
+ * @index: its index
+ *
+ * Context: process context.
+ * Return: how many instances were freed.
+ */
+u64 klpsv_index_free_all(struct klpsv_family *f, struct klpsv_index *index)
+{
+	struct free_arg cur = { &index->instances, index->epoch };
+	struct free_arg next = { &index->next, index->next_epoch };
+	u64 before = index->count + index->next_count;
+
+	klpsv_walk(f, index, cur.t, free_one, &cur);
+	klpsv_walk(f, index, next.t, free_one, &next);
+	return before - (index->count + index->next_count);
+}
+
+/**
+ * __klpsv_index_release() - an index no patch uses any more
+ * @reg: the registry, locked
+ * @index: the index, empty
+ *
+ * After a forced transition, code of an old patch may still run and reach
+ * the index through its family declaration: it is kept, empty, for the
+ * kernel's lifetime (a few hundred bytes).  Otherwise it is destroyed.
+ */
+void __klpsv_index_release(struct klpsv_registry *reg,
+			   struct klpsv_index *index)
+	__must_hold(&reg->lock)
+{
+	if (reg->flags & KLPSV_REG_FORCED) {
+		index->version = 0;
+		klpsv_index_set_state(index, KLPSV_INDEX_UNUSED);
+		return;
+	}
+	__klpsv_index_destroy(reg, index);
+}
+
+/*
+ * The incoming version becomes the live one.  For a breaking change the
+ * tables swap: the twins' becomes the live one; the older epoch's is left
+ * in @next, where nothing reaches it any more, with whatever old code of
+ * a forced transition added after the last walk (freed by the caller).
+ */
+static void switch_to_next(struct klpsv_index *index)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	klpsv_seq_write_begin(index);
+	if (index->epoch != index->next_epoch) {
+		swap(index->instances, index->next);
+		swap(index->count, index->next_count);
+	}
+	index->version = index->next_version;
+	index->layout = index->next_layout;
+	index->epoch = index->next_epoch;
+	index->size = index->next_size;
+	index->alloc_size = index->next_alloc_size;
+	index->state = KLPSV_INDEX_LIVE;
+	klpsv_seq_write_end(index);
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
+ * klpsv_index_promote() - make the incoming version the live one
+ * @f: the family, whose release runs on what the older epoch still holds
+ * @index: its index, in transition
+ *
+ * Frees what promotion left behind in the older epoch's table, and gives
+ * that table back its memory.
+ *
+ * Context: process context.
+ */
+void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index)
+{
+	struct free_arg old = { &index->next, index->epoch };
+	bool breaking = index->epoch != index->next_epoch;
+	unsigned long flags;
+
+	switch_to_next(index);
+	if (!breaking)
+		return;
+	if (index->next_count) {
+		klpsv_walk(f, index, old.t, free_one, &old);
+		spin_lock_irqsave(&index->lock, flags);
+		index->next_count = 0;
+		index->bytes = index->count *
+			       klpsv_instance_bytes(index->alloc_size);
+		spin_unlock_irqrestore(&index->lock, flags);
+	}
+	klpsv_table_reset(index, old.t);
+}

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Migration: every place a family's step runs on an instance.  Each is
+ * written once here and used both by the accessors (lazily, when patched
+ * code reaches an instance first) and by the takeover's walks (eagerly):
+ *
+ * - in place: an additive change, same epoch, the step fills new members;
+ * - twins: a breaking change, a copy in the next epoch kept in sync with
+ *   the older instance (by generation) while old and new code both run;
+ * - back: a reverted transition undoes both, and a twin's writes go back
+ *   to its older instance through the family's down step.
+ *
+ * Every step runs under the index lock after a fresh lookup, so each
+ * migration happens exactly once.
+ */
+#define pr_fmt(fmt) "klpsv: " fmt
+
+#include <linux/string.h>
+
+#include "internal.h"
+
+/**
+ * klpsv_run_step() - run a step, unless failure injection says otherwise
+ * @fn: the step
+ * @obj: the object
+ * @from: source data
+ * @to: target data
+ *
+ * Return: what the step returned, or -ENOMEM when injected.
+ */
+int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to)
+{
+	if (klpsv_fault_step())
+		return -ENOMEM;
+	return fn(obj, from, to);
+}
+
+/*
+ * Bring one instance of the family's epoch up to the family's version in
+ * place.  A failed step leaves no trace: the tail room beyond the source
+ * version is zeroed again, as it was.
+ */
+static int __migrate_hdr_in_place(struct klpsv_family *family,
+				  struct klpsv_index *index,
+				  struct klpsv_hdr *hdr)
+	__must_hold(&index->lock)
+{
+	unsigned int version = klpsv_hdr_version(hdr);
+	const struct klpsv_step *step;
+	u32 from_size;
+	int err;
+
+	if (version >= klpsv_fver(family))
+		return 0;
+	step = klpsv_step_from(family, version);
+	if (!step)
+		return -EINVAL;
+	err = klpsv_run_step(step->up, hdr->obj, hdr + 1, hdr + 1);
+	if (err) {
+		from_size = min(step->layout.size, index->alloc_size);
+		memset((char *)(hdr + 1) + from_size, 0,
+		       index->alloc_size - from_size);
+		return err;
+	}
+	WRITE_ONCE(hdr->version, klpsv_fver(family));
+	index->migrations++;
+	return 0;
+}
+
+/**
+ * klpsv_migrate_in_place() - migrate an object's instance in place
+ * @family: the incoming family of an additive change
+ * @index: its index
+ * @obj: the object
+ * @data: set to the instance's data, or NULL when it has none or the
+ *	step failed
+ *
+ * Return: 0 (also when @obj has no instance), or the step's error.
+ */
+int klpsv_migrate_in_place(struct klpsv_family *family,
+			   struct klpsv_index *index, void *obj, void **data)
+{
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+	int err = 0;
+
+	*data = NULL;
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = __klpsv_find(index, obj, family->epoch);
+	if (hdr) {
+		err = __migrate_hdr_in_place(family, index, hdr);
+		if (!err)
+			*data = hdr + 1;
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+	return err;
+}
+
+/**
+ * klpsv_revert_in_place() - undo klpsv_migrate_in_place()
+ * @family: the family whose takeover is undone
+ * @index: its index, back in its previous version
+ * @obj: the object
+ *
+ * The predecessor's bytes stay; the tail room beyond them is zeroed.
+ */
+void klpsv_revert_in_place(struct klpsv_family *family,
+			   struct klpsv_index *index, void *obj)
+{
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = __klpsv_find(index, obj, family->epoch);
+	if (hdr && klpsv_hdr_version(hdr) > index->prev_version) {
+		memset((char *)(hdr + 1) + index->size, 0,
+		       index->alloc_size - index->size);
+		WRITE_ONCE(hdr->version, index->prev_version);
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/*
+ * A twin whose older instance is gone belonged to an object old code has
+ * freed: free a pending shell now, or unlink a linked twin for the caller.
+ */
+static struct klpsv_hdr *__orphan_twin(struct klpsv_family *family,
+				       struct klpsv_index *index,
+				       struct klpsv_hdr *twin, bool pending)
+	__must_hold(&index->lock)
+{
+	if (pending) {
+		klpsv_compat_shadow_free(twin->obj, family->id | family->epoch);
+		return NULL;
+	}
+	__klpsv_unlink(index, twin, family->epoch);
+	return twin;
+}
+
+/**
+ * __klpsv_twin_sync() - bring a twin up to date with its older instance
+ * @family: the incoming family of a breaking transition
+ * @index: its index, locked
+ * @obj: the object
+ * @data: set to the twin's data on success
+ * @stale: set to the twin if the caller must drop it (already unlinked)
+ *
+ * A pending twin gets its first conversion; a twin whose older instance
+ * changed since (another generation) is converted again; a twin whose
+ * older instance is gone is an orphan (see above).  A twin that is no
+ * longer a twin (the transition finished for it) or that new code created
+ * is returned as is.
+ *
+ * Return: 0, -ENOENT when the object has no instance, or a step's error.
+ */
+int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
+		      void *obj, void **data, struct klpsv_hdr **stale)
+	__must_hold(&index->lock)
+{
+	unsigned long id = family->id | family->epoch;
+	struct klpsv_hdr *twin, *old;
+	const struct klpsv_step *step;
+	bool pending;
+	u32 gen;
+	int err;
+
+	lockdep_assert_held(&index->lock);
+	*data = NULL;
+	*stale = NULL;
+	twin = klpsv_compat_shadow_get(obj, id);
+	if (!twin)
+		return -ENOENT;
+	pending = twin->flags & KLPSV_HDR_PENDING;
+	if (!pending && !klpsv_hdr_is_linked(twin))
+		return -ENOENT;	/* being freed */
+	if (!pending && !klpsv_hdr_is_twin(twin)) {
+		*data = twin + 1;
+		return 0;
+	}
+	old = __klpsv_find(index, obj, index->epoch);
+	if (!old) {
+		*stale = __orphan_twin(family, index, twin, pending);
+		return -ENOENT;
+	}
+	/*
+	 * The generation is read before the data: old code that writes
+	 * while an eager walk converts (only a walk runs outside the
+	 * caller's serialization) moves it afterwards, in its put, so a
+	 * torn conversion is never taken for an up-to-date one.
+	 */
+	gen = smp_load_acquire(&old->gen);
+	if (!pending && gen == twin->gen) {
+		*data = twin + 1;
+		return 0;
+	}
+	step = klpsv_step_from(family, klpsv_hdr_version(old));
+	err = step ? klpsv_run_step(step->up, obj, old + 1, twin + 1) : -EINVAL;
+	if (err) {
+		if (pending)
+			klpsv_compat_shadow_free(obj, id);
+		return err;
+	}
+	twin->gen = gen;
+	if (pending) {
+		twin->flags &= ~KLPSV_HDR_PENDING;
+		__klpsv_link(index, twin, family->epoch);
+		index->migrations++;
+	}
+	*data = twin + 1;
+	return 0;
+}
+
+/**
+ * klpsv_twin_make() - make or refresh an object's twin
+ * @family: the incoming family of a breaking transition
+ * @index: its index
+ * @obj: the object
+ * @gfp: how to allocate a new twin
+ * @data: set to the twin's data on success
+ *
+ * A new twin is allocated as a pending shell, marked a twin so that no
+ * fast path takes it, then converted by __klpsv_twin_sync().
+ *
+ * Return: 0, -ENOENT when the object has no instance (any more), -ENOMEM,
+ * or a step's error.
+ */
+int klpsv_twin_make(struct klpsv_family *family, struct klpsv_index *index,
+		    void *obj, gfp_t gfp, void **data)
+{
+	struct klpsv_hdr *twin, *stale;
+	unsigned long flags;
+	bool created;
+	int err;
+
+	*data = NULL;
+	klpsv_table_fit(index, &index->next, gfp);
+	twin = klpsv_instance_new(obj, family->id | family->epoch,
+				  family->alloc_size,
+				  klpsv_fver(family) | KLPSV_HDR_TWIN,
+				  KLPSV_HDR_PENDING, gfp, &created);
+	if (!twin)
+		return -ENOMEM;
+	spin_lock_irqsave(&index->lock, flags);
+	err = __klpsv_twin_sync(family, index, obj, data, &stale);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (stale)
+		klpsv_drop(family, stale, family->epoch);
+	return err;
+}
+
+/* Did old code leave the older instance alone since the twin's last sync? */
+static bool __twin_in_sync(struct klpsv_hdr *twin, struct klpsv_hdr *old)
+{
+	/* Pairs with klpsv_put()'s release: what old code wrote before. */
+	u32 gen = smp_load_acquire(&old->gen);
+
+	return twin && klpsv_hdr_is_twin(twin) && twin->gen == gen;
+}
+
+/**
+ * klpsv_twin_finish() - the twin takes over from its older instance
+ * @family: the incoming family, its transition complete
+ * @index: its index
+ * @obj: the object
+ *
+ * After the transition no old code runs: a twin that is behind is
+ * brought up to date one last time (allocating it if old code created
+ * the object meanwhile), becomes the live instance, and the older one is
+ * freed.  A twin that cannot be brought up to date is lost with it, and
+ * counted.
+ *
+ * Context: process context.
+ */
+void klpsv_twin_finish(struct klpsv_family *family, struct klpsv_index *index,
+		       void *obj)
+{
+	struct klpsv_hdr *twin, *old, *stale = NULL;
+	bool synced = false;
+	unsigned long flags;
+	void *data;
+	int err = 0;
+
+	for (;;) {
+		spin_lock_irqsave(&index->lock, flags);
+		old = __klpsv_find(index, obj, index->epoch);
+		if (!old) {
+			spin_unlock_irqrestore(&index->lock, flags);
+			return;
+		}
+		twin = __klpsv_find(index, obj, family->epoch);
+		if (synced || __twin_in_sync(twin, old))
+			break;
+		spin_unlock_irqrestore(&index->lock, flags);
+		err = klpsv_twin_make(family, index, obj,
+				      GFP_KERNEL | __GFP_NOFAIL, &data);
+		synced = true;
+	}
+	if (twin && !err) {
+		WRITE_ONCE(twin->version, klpsv_fver(family));
+	} else {
+		index->lost++;
+		if (twin) {
+			__klpsv_unlink(index, twin, family->epoch);
+			stale = twin;
+		}
+	}
+	__klpsv_unlink(index, old, index->epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (!twin || err)
+		pr_err("%s: family '%s': an instance could not be migrated from v%u after the transition and is freed\n",
+		       klpsv_patch_name(klpsv_this_patch()), family->name,
+		       klpsv_hdr_version(old));
+	if (stale)
+		klpsv_drop(family, stale, family->epoch);
+	klpsv_drop(family, old, index->epoch);
+}
+
+/**
+ * klpsv_twin_drop_orphan() - free a twin whose object old code freed
+ * @family: the incoming family, its transition complete
+ * @index: its index, not yet promoted
+ * @obj: the object
+ *
+ * After klpsv_twin_finish() ran on every older instance, a twin still
+ * marked as one lost its older instance to old code during the
+ * transition: the object is gone.
+ */
+void klpsv_twin_drop_orphan(struct klpsv_family *family,
+			    struct klpsv_index *index, void *obj)
+{
+	u32 epoch = index->next_epoch;
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = __klpsv_find(index, obj, epoch);
+	if (hdr && klpsv_hdr_is_twin(hdr))
+		__klpsv_unlink(index, hdr, epoch);
+	else
+		hdr = NULL;
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (hdr)
+		klpsv_drop(family, hdr, epoch);
+}
+
+/**
+ * klpsv_twin_force_finish() - end a forced transition for one object
+ * @family: the family of the patch that takes over
+ * @index: the index, left in sync by a forced transition
+ * @obj: the object
+ *
+ * The twin, kept in sync since the forced transition, becomes the live
+ * version and the older instance is freed.
+ */
+void klpsv_twin_force_finish(struct klpsv_family *family,
+			     struct klpsv_index *index, void *obj)
+{
+	struct klpsv_hdr *old, *twin;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	old = __klpsv_find(index, obj, index->epoch);
+	if (!old) {
+		spin_unlock_irqrestore(&index->lock, flags);
+		return;
+	}
+	twin = __klpsv_find(index, obj, index->next_epoch);
+	if (twin)
+		WRITE_ONCE(twin->version, index->next_version);
+	__klpsv_unlink(index, old, index->epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+	klpsv_drop(family, old, index->epoch);
+}
+
+/*
+ * A reverted breaking change: convert a twin that only new code saw back
+ * into a shell of the older epoch and publish it there.
+ */
+static bool __twin_send_back(struct klpsv_family *family,
+			     struct klpsv_index *index,
+			     const struct klpsv_step *step,
+			     struct klpsv_hdr *twin, struct klpsv_hdr *old)
+	__must_hold(&index->lock)
+{
+	if (klpsv_run_step(step->down, twin->obj, twin + 1, old + 1))
+		return false;
+	old->flags &= ~KLPSV_HDR_PENDING;
+	old->gen = index->gen_seed++;
+	__klpsv_link(index, old, index->epoch);
+	WRITE_ONCE(old->version, index->prev_version);
+	return true;
+}
+
+/**
+ * klpsv_twin_revert() - undo an object's twin when a transition reverts
+ * @family: the incoming family whose takeover is undone
+ * @index: its index
+ * @obj: the object
+ *
+ * An object only new code saw goes back to the older epoch with the down
+ * step, if there is one; every twin is freed.
+ *
+ * Context: process context.
+ */
+void klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
+		       void *obj)
+{
+	const struct klpsv_step *step = klpsv_step_from(family,
+							index->prev_version);
+	unsigned long old_id = family->id | index->epoch;
+	struct klpsv_hdr *twin, *old = NULL;
+	unsigned long flags;
+	bool created = false;
+
+	/*
+	 * The shell is marked a twin, so old code's fast path does not take
+	 * it before the down step has filled it.
+	 */
+	if (step && step->down)
+		old = klpsv_instance_new(obj, old_id, index->alloc_size,
+					 index->prev_version | KLPSV_HDR_TWIN,
+					 KLPSV_HDR_PENDING,
+					 GFP_KERNEL | __GFP_NOFAIL, &created);
+	spin_lock_irqsave(&index->lock, flags);
+	twin = __klpsv_find(index, obj, family->epoch);
+	if (twin) {
+		if (created && !klpsv_hdr_is_twin(twin) &&
+		    __twin_send_back(family, index, step, twin, old))
+			created = false;
+		__klpsv_unlink(index, twin, family->epoch);
+	}
+	/* Only our own shell, if old code did not free and remake it. */
+	if (created && klpsv_compat_shadow_get(obj, old_id) == old &&
+	    (old->flags & KLPSV_HDR_PENDING))
+		klpsv_compat_shadow_free(obj, old_id);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (twin)
+		klpsv_drop(family, twin, family->epoch);
+}
+
+/**
+ * __klpsv_twin_write_through() - write a twin's change to its older instance
+ * @family: the incoming family of a breaking transition
+ * @index: its index, locked
+ * @twin: the twin new code just changed
+ *
+ * With the family's down step, so old code running at the same time sees
+ * the change; the older instance's generation then moves, and the twin
+ * records it, being in sync.
+ */
+void __klpsv_twin_write_through(struct klpsv_family *family,
+				struct klpsv_index *index,
+				struct klpsv_hdr *twin)
+	__must_hold(&index->lock)
+{
+	const struct klpsv_step *step;
+	struct klpsv_hdr *old;
+
+	old = __klpsv_find(index, twin->obj, index->epoch);
+	if (!old || !klpsv_hdr_is_twin(twin))
+		return;
+	step = klpsv_step_from(family, klpsv_hdr_version(old));
+	if (step && step->down &&
+	    !klpsv_run_step(step->down, twin->obj, twin + 1, old + 1)) {
+		/* The written-through data, then the generation. */
+		smp_store_release(&old->gen, old->gen + 1);
+		twin->gen = old->gen;
+	}
+}

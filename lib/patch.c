@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The livepatch entry points: module init and exit, and the callbacks
+ * that run the takeover of every family, all or nothing.
+ *
+ *   klpsv_enable_patch()   module init: static checks, a first check
+ *                          against the live data (for a clear message
+ *                          before the kernel's own state check), enable
+ *   klpsv_pre_patch()      the authoritative check, then the takeover of
+ *                          every family, all or nothing
+ *   klpsv_post_patch()     the transition completed: finish every family
+ *   klpsv_post_unpatch()   a reverted transition restores the
+ *                          predecessor's data; a real disable frees all
+ *
+ * Every callback runs under the kernel's klp_mutex, so takeovers never run
+ * concurrently; the registry lock orders them against module init checks
+ * and debugfs readers.
+ */
+#define pr_fmt(fmt) "klpsv: " fmt
+
+#include <linux/slab.h>
+
+#include "internal.h"
+
+/* The library is compiled into each livepatch module: one patch each. */
+static struct klpsv_patch *this_patch;
+
+/**
+ * klpsv_this_patch() - the klpsv patch of this module
+ *
+ * Return: what klpsv_enable_patch() registered, or NULL.
+ */
+struct klpsv_patch *klpsv_this_patch(void)
+{
+	return this_patch;
+}
+
+/**
+ * klpsv_enable_patch() - check a patch's families and enable it
+ * @kp: the patch's klpsv description
+ *
+ * Call from the livepatch module's init function instead of
+ * klp_enable_patch().  Checks every family declaration and, against the
+ * live data of the patch being replaced, everything the takeover will
+ * need, so that a refused patch is refused before the kernel's own state
+ * check, with one log line that names the family, the versions and what
+ * to do.  Then declares one klp_state per family and enables the patch.
+ *
+ * Context: process context (module init).
+ * Return: 0, or a negative errno (the module must then fail to load).
+ */
+int klpsv_enable_patch(struct klpsv_patch *kp)
+{
+	struct klpsv_registry *reg;
+	int err;
+
+	might_sleep();
+	if (this_patch) {
+		pr_err("%s: %s() called twice\n", klpsv_patch_name(kp), __func__);
+		return -EBUSY;
+	}
+	err = klpsv_patch_validate(kp);
+	if (err)
+		return err;
+	reg = klpsv_registry_get();
+	if (!reg)
+		return -ENOMEM;
+	err = klpsv_format_check(klpsv_patch_name(kp), reg->magic, KLPSV_REGISTRY_MAGIC,
+				 reg->format, "registry");
+	if (err)
+		return err;
+	mutex_lock(&reg->lock);
+	err = __klpsv_check_live(reg, kp);
+	mutex_unlock(&reg->lock);
+	if (err)
+		return err;
+	err = klpsv_states_add(kp);
+	if (err)
+		return err;
+
+	this_patch = kp;
+	klpsv_debugfs_init(kp);
+	err = klpsv_compat_enable_patch(kp->patch);
+	if (err)
+		klpsv_patch_exit(kp);
+	return err;
+}
+
+/**
+ * klpsv_patch_exit() - forget the patch at module exit
+ * @kp: the patch's klpsv description
+ *
+ * Call from the livepatch module's exit function.  Frees no shadow data:
+ * a replaced patch's data belongs to its successor, and a disabled
+ * patch's data was freed by klpsv_post_unpatch().
+ *
+ * Context: process context (module exit).
+ */
+void klpsv_patch_exit(struct klpsv_patch *kp)
+{
+	klpsv_debugfs_exit();
+	klpsv_states_remove(kp);
+	this_patch = NULL;
+}
+
+/**
+ * klpsv_pre_patch() - take over every family, all or nothing
+ * @obj: the klp_object whose callback this is (unused)
+ *
+ * Re-checks the live data under the registry lock (a patch loaded since
+ * klpsv_enable_patch() may have changed it), then takes each family over:
+ * an additive change migrates in place, a breaking change makes twins in
+ * a new epoch while the old instances stay for old code.  A failure
+ * undoes the families already taken over and refuses the patch; the live
+ * patch keeps its data as it was.
+ *
+ * Context: livepatch pre_patch callback (process context, klp_mutex).
+ * Return: 0, or a negative errno, which makes the kernel refuse the patch.
+ */
+int klpsv_pre_patch(struct klp_object *obj)
+{
+	struct klpsv_patch *kp = this_patch;
+	struct klpsv_registry *reg;
+	struct klpsv_family *f;
+	unsigned int i;
+	int err;
+
+	might_sleep();
+	if (!kp)
+		return -EINVAL;
+	reg = klpsv_registry_get();
+	if (!reg)
+		return -ENOMEM;
+	mutex_lock(&reg->lock);
+	err = __klpsv_check_live(reg, kp);
+	for (i = 0; !err && (f = kp->families[i]); i++) {
+		err = __klpsv_take(reg, kp, f);
+		if (err) {
+			klpsv_refuse(reg, NULL, "%s: taking over family '%s' failed (%d): the patch is refused, the live data is as it was",
+				     klpsv_patch_name(kp), f->name, err);
+			while (i--)
+				__klpsv_revert(reg, kp->families[i]);
+		}
+	}
+	if (!err) {
+		kp->took_over = true;
+		kp->finished = false;
+	}
+	mutex_unlock(&reg->lock);
+	return err;
+}
+
+/* The registry, for a callback that follows a takeover, or NULL. */
+static struct klpsv_registry *after_takeover(struct klpsv_patch *kp)
+{
+	struct klpsv_registry *reg;
+
+	might_sleep();
+	if (!kp || !kp->took_over)
+		return NULL;
+	reg = klpsv_registry_get();
+	return WARN_ON_ONCE(!reg) ? NULL : reg;
+}
+
+/**
+ * klpsv_post_patch() - finish the takeover once no old code runs
+ * @obj: the klp_object whose callback this is (unused)
+ *
+ * Migrates what old code created during the transition, frees the older
+ * instances of breaking changes and retired families, and makes this
+ * patch's versions the live ones.  Idempotent.
+ *
+ * Context: livepatch post_patch callback (process context, klp_mutex).
+ */
+void klpsv_post_patch(struct klp_object *obj)
+{
+	struct klpsv_patch *kp = this_patch;
+	struct klpsv_registry *reg;
+	struct klpsv_family *f;
+	unsigned int i;
+	bool forced;
+
+	reg = after_takeover(kp);
+	if (!reg)
+		return;
+	forced = klpsv_compat_transition_forced(kp->patch);
+	mutex_lock(&reg->lock);
+	if (forced)
+		reg->flags |= KLPSV_REG_FORCED;
+	for_each_family(kp, f, i)
+		__klpsv_finish(reg, kp, f, forced);
+	kp->finished = true;
+	mutex_unlock(&reg->lock);
+}
+
+/**
+ * klpsv_post_unpatch() - revert a takeover, or free everything
+ * @obj: the klp_object whose callback this is (unused)
+ *
+ * Before post_patch ran, this is a reverted (or failed) enable: the
+ * predecessor stays live, so its data is restored as it was (twins and
+ * new families are freed; an in-place migration is undone).  After it,
+ * this is a real disable, as nothing replaces a patch that is disabled:
+ * every instance of every family is freed, its destructor run once, and
+ * anything left is reported as a leak.
+ *
+ * Context: livepatch post_unpatch callback (process context, klp_mutex).
+ */
+void klpsv_post_unpatch(struct klp_object *obj)
+{
+	struct klpsv_patch *kp = this_patch;
+	struct klpsv_registry *reg;
+	struct klpsv_family *f;
+	unsigned int i;
+	u64 freed;
+
+	reg = after_takeover(kp);
+	if (!reg)
+		return;
+	mutex_lock(&reg->lock);
+	for_each_family(kp, f, i) {
+		struct klpsv_index *index = f->index;
+
+		if (!kp->finished) {
+			__klpsv_revert(reg, f);
+			continue;
+		}
+		if (!index)
+			continue;
+		freed = klpsv_index_free_all(f, index);
+		if (index->count + index->next_count)
+			pr_err("%s: family '%s': %llu instances leaked at release\n",
+			       klpsv_patch_name(kp), f->name,
+			       index->count + index->next_count);
+		else if (index->state != KLPSV_INDEX_RETIRED)
+			pr_info("%s: family '%s' released: %llu instances freed\n",
+				klpsv_patch_name(kp), f->name, freed);
+		__klpsv_index_release(reg, index);
+		f->index = NULL;
+	}
+	if (!kp->finished)
+		pr_info("%s: transition reverted, live data restored\n",
+			klpsv_patch_name(kp));
+	kp->took_over = false;
+	mutex_unlock(&reg->lock);
+}
