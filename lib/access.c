@@ -98,6 +98,52 @@ void *klpsv_get(struct klpsv_family *family, void *obj)
 	return get_checked(family, index, obj);
 }
 
+/*
+ * A walk's pending shell stands where the caller allocates: the revert
+ * walk's shell that would send a new-only object back, or an eager twin,
+ * of an object the caller has since freed.  The caller, who serializes
+ * access to the object, claims it: frees it under the index lock, where
+ * the walk looks it up again and finds it gone.
+ */
+static bool claim_shell(struct klpsv_family *family, struct klpsv_index *index,
+			void *obj, struct klpsv_hdr *hdr)
+{
+	unsigned long id = family->id | family->epoch;
+	unsigned long flags;
+	bool claimed = false;
+
+	spin_lock_irqsave(&index->lock, flags);
+	if (klpsv_compat_shadow_get(obj, id) == hdr &&
+	    (READ_ONCE(hdr->flags) & KLPSV_HDR_PENDING)) {
+		klpsv_compat_shadow_free(obj, id);
+		claimed = true;
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+	return claimed;
+}
+
+/* A new, unlinked instance of the family's version, or NULL. */
+static struct klpsv_hdr *alloc_new(struct klpsv_family *family,
+				   struct klpsv_index *index, void *obj,
+				   gfp_t gfp)
+{
+	struct klpsv_table *t = klpsv_table_of(index, family->epoch);
+	struct klpsv_hdr *hdr;
+	bool created;
+	int tries = 2;
+
+	if (t)
+		klpsv_table_fit(index, t, gfp);
+	do {
+		hdr = klpsv_instance_new(obj, family->id | family->epoch,
+					 family->alloc_size, klpsv_fver(family),
+					 0, gfp, &created);
+		if (!hdr || created)
+			return hdr;
+	} while (--tries && claim_shell(family, index, obj, hdr));
+	return NULL;
+}
+
 /**
  * klpsv_get_or_alloc() - find an object's instance, or create it
  * @family: the family
@@ -118,10 +164,9 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 			 void *ctor_arg)
 {
 	struct klpsv_index *index = READ_ONCE(family->index);
-	struct klpsv_table *t;
 	struct klpsv_hdr *hdr;
 	unsigned long flags;
-	bool created, linked;
+	bool linked;
 	void *data;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
@@ -142,13 +187,8 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	    klpsv_lookup(index, obj, READ_ONCE(index->epoch)))
 		return NULL;
 
-	t = klpsv_table_of(index, family->epoch);
-	if (t)
-		klpsv_table_fit(index, t, gfp);
-	hdr = klpsv_instance_new(obj, family->id | family->epoch,
-				 family->alloc_size, klpsv_fver(family), 0, gfp,
-				 &created);
-	if (!hdr || !created)
+	hdr = alloc_new(family, index, obj, gfp);
+	if (!hdr)
 		return NULL;
 	if (family->ctor && family->ctor(obj, hdr + 1, ctor_arg)) {
 		klpsv_compat_shadow_free(obj, family->id | family->epoch);

@@ -410,7 +410,7 @@ void klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
 	unsigned long old_id = family->id | index->epoch;
 	struct klpsv_hdr *twin, *old = NULL;
 	unsigned long flags;
-	bool created = false;
+	bool created = false, mine;
 
 	/*
 	 * The shell is marked a twin, so old code's fast path does not take
@@ -422,16 +422,17 @@ void klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
 					 KLPSV_HDR_PENDING,
 					 GFP_KERNEL | __GFP_NOFAIL, &created);
 	spin_lock_irqsave(&index->lock, flags);
+	/* Old code that allocates for the object meanwhile claims it. */
+	mine = created && klpsv_compat_shadow_get(obj, old_id) == old &&
+	       (old->flags & KLPSV_HDR_PENDING);
 	twin = __klpsv_find(index, obj, family->epoch);
 	if (twin) {
-		if (created && !klpsv_hdr_is_twin(twin) &&
+		if (mine && !klpsv_hdr_is_twin(twin) &&
 		    __twin_send_back(family, index, step, twin, old))
-			created = false;
+			mine = false;
 		__klpsv_unlink(index, twin, family->epoch);
 	}
-	/* Only our own shell, if old code did not free and remake it. */
-	if (created && klpsv_compat_shadow_get(obj, old_id) == old &&
-	    (old->flags & KLPSV_HDR_PENDING))
+	if (mine)
 		klpsv_compat_shadow_free(obj, old_id);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (twin)

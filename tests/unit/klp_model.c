@@ -67,6 +67,27 @@ void *klp_shadow_get(void *obj, unsigned long id)
 }
 EXPORT_SYMBOL_GPL(klp_shadow_get);
 
+/* klpm_after_shadow_alloc(): a test's code, run once at that point. */
+static void *hook_obj;
+static void (*hook_fn)(void *obj, unsigned long id, void *data);
+
+void klpm_after_shadow_alloc(void *obj,
+			     void (*fn)(void *obj, unsigned long id, void *data))
+{
+	hook_obj = obj;
+	hook_fn = fn;
+}
+
+static void run_hook(void *obj, unsigned long id, void *data)
+{
+	void (*fn)(void *obj, unsigned long id, void *data) = hook_fn;
+
+	if (!fn || obj != hook_obj)
+		return;
+	hook_fn = NULL;
+	fn(obj, id, data);
+}
+
 static void *shadow_get_or_alloc(void *obj, unsigned long id, size_t size,
 				 gfp_t gfp_flags, klp_shadow_ctor_t ctor,
 				 void *ctor_data, bool warn_on_exist)
@@ -110,6 +131,7 @@ static void *shadow_get_or_alloc(void *obj, unsigned long id, size_t size,
 
 	hash_add_rcu(klp_shadow_hash, &new_shadow->node, (unsigned long)obj);
 	spin_unlock_irqrestore(&klp_shadow_lock, flags);
+	run_hook(obj, id, new_shadow->data);
 	return new_shadow->data;
 
 exists:
@@ -764,6 +786,7 @@ unsigned int klpm_reset(void)
 	klp_transition_patch = NULL;
 	klp_target_state = KLPM_IDLE;
 	klpm_hold = false;
+	hook_fn = NULL;
 	mutex_unlock(&klp_mutex);
 	return n;
 }

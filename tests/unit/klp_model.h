@@ -56,6 +56,15 @@ enum klpm_target klpm_transition_target(void);
 bool klpm_patch_installed(struct klp_patch *patch);
 unsigned int klpm_nr_patches(void);
 
+/*
+ * Run @fn once, right after the next klp_shadow_[get_or_]alloc() that
+ * creates a variable for @obj returns from klp_shadow's lock: a test plays
+ * "another CPU" at exactly that point of the library (single-threaded
+ * tests only).  klpm_reset() disarms it.
+ */
+void klpm_after_shadow_alloc(void *obj,
+			     void (*fn)(void *obj, unsigned long id, void *data));
+
 /* Forget every patch and transition, running no callback; returns how many. */
 unsigned int klpm_reset(void);
 

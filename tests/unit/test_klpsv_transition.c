@@ -525,6 +525,69 @@ TEST(klpsv_transition_revert_breaking_new_object_goes_back_with_down)
 	after_revert_release(n3_fams);
 }
 
+/*
+ * Regression (the threaded model check, seed 0x388af78731dd): the revert
+ * walk has made the shell that sends a new-only object back, and before
+ * it takes the index lock old code frees the object and makes it again.
+ * Old code's get_or_alloc() must not fail on the walk's shell, and the
+ * walk must not write into what old code made.
+ */
+static struct stats_v2 *recycled;
+
+static void old_code_recycles(void *obj, unsigned long id, void *data)
+{
+	o2_free(obj);
+	recycled = o2_get_or_alloc(obj, GFP_KERNEL, NULL);
+	if (recycled) {
+		recycled->touches = 7;
+		o2_put(recycled);
+	}
+}
+
+static void old_code_allocates(void *obj, unsigned long id, void *data)
+{
+	recycled = o2_get_or_alloc(obj, GFP_KERNEL, NULL);
+	if (recycled) {
+		recycled->touches = 8;
+		o2_put(recycled);
+	}
+}
+
+static void revert_walk_races(void (*old_code)(void *, unsigned long, void *),
+			      unsigned int touches)
+{
+	struct stats_v2 *o;
+
+	old_v2();
+	new_begin(n3_fams);
+	new_code_creates(n3_get_or_alloc, n3_put);
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	recycled = NULL;
+	klpm_after_shadow_alloc(&sess[5], old_code);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	ASSERT_NOT_NULL(recycled);
+	o = o2_get(&sess[5]);
+	EXPECT(o == recycled);
+	if (o) {
+		EXPECT_EQ(o->touches, touches);	/* old code's, not down's */
+		o2_put(o);
+	}
+	EXPECT_EQ(down_calls[5], 0u);
+}
+
+TEST(klpsv_transition_revert_walk_vs_old_code_free_and_alloc)
+{
+	revert_walk_races(old_code_recycles, 7);
+	after_revert_release(n3_fams);
+}
+
+TEST(klpsv_transition_revert_walk_vs_old_code_alloc)
+{
+	revert_walk_races(old_code_allocates, 8);
+	EXPECT_EQ(v3_dtor[5], 1u);	/* the walk dropped the new-only one */
+	after_revert_release(n3_fams);
+}
+
 TEST(klpsv_transition_revert_breaking_new_object_dropped_without_down)
 {
 	old_v2();
