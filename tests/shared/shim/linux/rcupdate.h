@@ -59,10 +59,18 @@
 		shim_rcu_suspicious(__FILE__, __LINE__, s);		\
 } while (0)
 
+#ifdef SHIM_TSAN
+/* memory_order_consume, as compilers implement it (see linux/compiler.h) */
+#define rcu_dereference_raw(p) ({					\
+	typeof(p) ________p1 = __atomic_load_n(&(p), __ATOMIC_ACQUIRE);	\
+	((typeof(*(p)) *)(________p1));					\
+})
+#else
 #define rcu_dereference_raw(p) ({					\
 	typeof(p) ________p1 = READ_ONCE(p);				\
 	((typeof(*(p)) *)(________p1));					\
 })
+#endif
 
 #define rcu_dereference_check(p, c) ({					\
 	RCU_LOCKDEP_WARN(!(c) && !rcu_read_lock_held(),			\
@@ -81,7 +89,7 @@
 
 #define RCU_INITIALIZER(v)		(v)
 #define RCU_INIT_POINTER(p, v)		WRITE_ONCE(p, v)
-#define rcu_assign_pointer(p, v)	smp_store_release(&(p), v)
+#define rcu_assign_pointer(p, v)	__smp_store_release(&(p), v, __ATOMIC_RELEASE)
 #define rcu_replace_pointer(rcu_ptr, ptr, c) ({				\
 	typeof(ptr) __tmp = rcu_dereference_protected((rcu_ptr), (c));	\
 	rcu_assign_pointer((rcu_ptr), (ptr));				\
