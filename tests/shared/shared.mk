@@ -18,7 +18,7 @@
 #
 #	CC		the compiler (default gcc; clang, or $(CLANG), for tsan)
 #	OPT		optimization (default -O1)
-#	WARN_EXTRA	warnings on top of SHARED_WARN
+#	WARN_EXTRA	warnings on top of SHARED_WARN (its -Wno-* win)
 #	LIB_CFLAGS	more flags for lib/*.c only (the fuzzer's coverage, the
 #			TSan must-fail switch)
 #	MODEL_CFLAGS	more flags for klp_model.c only
@@ -78,10 +78,10 @@ SHARED_WARN := -Wall -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wno-sign-compare -Wno-type-limits
 ifneq ($(findstring clang,$(notdir $(CC))),)
 SHARED_WARN += -Wno-gnu-variable-sized-type-not-at-end \
-	-Wno-unknown-warning-option
+	-Wno-unknown-warning-option -Wno-unneeded-internal-declaration
 endif
 
-CFLAGS_BASE = -std=gnu11 -g $(OPT) $(SHARED_WARN) $(WARN_EXTRA) $(SAN) \
+CFLAGS_BASE = -std=gnu11 -g $(OPT) $(WARN_EXTRA) $(SHARED_WARN) $(SAN) \
 	-pthread -fmacro-prefix-map=$(TOP)/= -fno-strict-aliasing -MMD -MP \
 	-DSHIM_LINUX_VERSION_CODE=$(SHIM_KVER_CODE) $(EXTRA_CFLAGS)
 # Like kbuild: kconfig.h and compiler_types.h come first in every object.
