@@ -12,9 +12,10 @@
  * (which TSan 14 does not model: it neither reports nor trusts them), and
  * rcu_dereference() an acquire load (memory_order_consume, as compilers
  * implement it); the rest of <linux/rcupdate.h> and <linux/atomic.h>
- * already are atomics.  -DSHIM_WEAKEN_RELEASE turns smp_store_release()
- * (not rcu_assign_pointer()) into a relaxed store: tests/unit/tsan.sh
- * --weaken builds the library so, and TSan must report.
+ * already are atomics.  -DSHIM_WEAKEN_RELEASE turns smp_store_release(),
+ * and so rcu_assign_pointer(), which the kernel builds on it, into a
+ * relaxed store: tests/unit/tsan.sh --weaken builds the library so, and
+ * TSan must report.
  */
 #ifndef _SHIM_LINUX_COMPILER_H
 #define _SHIM_LINUX_COMPILER_H
@@ -99,13 +100,12 @@ do {									\
 #define __SHIM_RELEASE	__ATOMIC_RELEASE
 #endif
 
-#define __smp_store_release(p, v, order)				\
+#define smp_store_release(p, v)						\
 do {									\
 	compiletime_assert_rwonce_type(*(p));				\
 	typeof(*(p)) ___v1 = (v);					\
-	__atomic_store_n((p), ___v1, (order));				\
+	__atomic_store_n((p), ___v1, __SHIM_RELEASE);			\
 } while (0)
-#define smp_store_release(p, v)	__smp_store_release(p, v, __SHIM_RELEASE)
 
 #define smp_acquire__after_ctrl_dep()	smp_rmb()
 

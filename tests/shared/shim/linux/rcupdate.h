@@ -89,7 +89,7 @@
 
 #define RCU_INITIALIZER(v)		(v)
 #define RCU_INIT_POINTER(p, v)		WRITE_ONCE(p, v)
-#define rcu_assign_pointer(p, v)	__smp_store_release(&(p), v, __ATOMIC_RELEASE)
+#define rcu_assign_pointer(p, v)	smp_store_release(&(p), v)
 #define rcu_replace_pointer(rcu_ptr, ptr, c) ({				\
 	typeof(ptr) __tmp = rcu_dereference_protected((rcu_ptr), (c));	\
 	rcu_assign_pointer((rcu_ptr), (ptr));				\
