@@ -22,7 +22,7 @@ JOBS ?= $(shell nproc)
 
 .PHONY: all modules all-kernels setup check unit vmtest vmtest-all \
 	vmtest-selftest demo coccicheck cocci-test sparse kernel-doc stress \
-	stress-all stress-unsync bench bench-unit fuzz clean help need-kernels
+	stress-all stress-unsync bench bench-unit fuzz tsan clean help need-kernels
 
 all: modules
 
@@ -45,6 +45,7 @@ help:
 	@echo "make bench [KVER=]   klpsv against raw klp_shadow in a VM (BENCH=--short)"
 	@echo "make bench-unit      the same in userspace, instruction counts (callgrind; BENCH=--short)"
 	@echo "make fuzz            fuzz the library against a reference model (FUZZ_SECONDS)"
+	@echo "make tsan [T=...]    threaded model check and fuzz corpus under ThreadSanitizer"
 
 setup:
 	@bash scripts/setup.sh
@@ -116,6 +117,9 @@ bench-unit:
 FUZZ_SECONDS ?= 30
 fuzz:
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+tsan:
+	tests/unit/tsan.sh $(T)
 
 check: need-kernels
 	$(MAKE) unit

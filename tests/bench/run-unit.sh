@@ -89,7 +89,7 @@ END {
 	lab[1] = "1k"; lab[2] = "100k"; lab[3] = "1m"
 	tlab = kname(tn)
 	if (mode == "short") tlab = "100k"
-	printf "klpsv benchmark, userspace twin (tests/unit shim and klp_shadow model, gcc -O2),\n"
+	printf "klpsv benchmark, userspace twin (tests/shared shim and klp_shadow model, gcc -O2),\n"
 	printf "callgrind instructions per operation, %s run", mode
 	if (mode == "short")
 		printf " (figures named 1k/100k/1m measured at %d/%d/%d, the takeover at %d)", s[1], s[2], s[3], tn

@@ -3,8 +3,8 @@
  * libFuzzer target: klpsv under random sequences of livepatch lifecycle
  * operations and accesses, against a small reference model.
  *
- * The library (every lib/ file), the kernel stand-ins (tests/unit/shim) and the
- * livepatch core model (tests/unit/klp_model.c) are built exactly as for
+ * The library (every lib/ file), the kernel stand-ins (tests/shared/shim) and
+ * the livepatch core model (tests/shared/klp_model.c) are built exactly as for
  * the unit tests; the input bytes are read as operations, three bytes
  * each: an opcode and two arguments.  Eight objects; one family ("stats")
  * in five declared versions a patch may carry:

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The userspace twin of the klpsv benchmark: the library's sources
- * compiled against the unit tests' kernel stand-ins (tests/unit/shim) and
- * livepatch model (tests/unit/klp_model.c), counted in instructions by
+ * compiled against the unit tests' kernel stand-ins (tests/shared/shim) and
+ * livepatch model (tests/shared/klp_model.c), counted in instructions by
  * callgrind.
  *
  * Like the VM benchmark, two "livepatch modules" (v1.c, v2.c), each linked

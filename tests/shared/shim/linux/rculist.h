@@ -59,18 +59,19 @@ static inline void list_replace_rcu(struct list_head *old, struct list_head *new
 	old->prev = LIST_POISON2;
 }
 
-#define list_entry_rcu(ptr, type, member) container_of(READ_ONCE(ptr), type, member)
+#define list_entry_rcu(ptr, type, member) \
+	container_of(rcu_dereference_raw(ptr), type, member)
 
 #define list_first_or_null_rcu(ptr, type, member) ({			\
 	struct list_head *__ptr = (ptr);				\
-	struct list_head *__next = READ_ONCE(__ptr->next);		\
+	struct list_head *__next = rcu_dereference_raw(__ptr->next);	\
 	likely(__ptr != __next) ? list_entry_rcu(__next, type, member) : NULL; \
 })
 
 #define list_next_or_null_rcu(head, ptr, type, member) ({		\
 	struct list_head *__head = (head);				\
 	struct list_head *__ptr = (ptr);				\
-	struct list_head *__next = READ_ONCE(__ptr->next);		\
+	struct list_head *__next = rcu_dereference_raw(__ptr->next);	\
 	likely(__next != __head) ? list_entry_rcu(__next, type, member) : NULL; \
 })
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel's livepatch interface as of 6.1 .. 6.19, implemented in
- * userspace by tests/unit/klp_model.c.  Public field names match upstream
+ * userspace by tests/shared/klp_model.c.  Public field names match upstream
  * so livepatch code compiles unchanged; of the internal fields only those
  * the model uses are kept (no kobjects, no ftrace).
  */

@@ -59,10 +59,18 @@
 		shim_rcu_suspicious(__FILE__, __LINE__, s);		\
 } while (0)
 
+#ifdef SHIM_TSAN
+/* memory_order_consume, as compilers implement it (see linux/compiler.h) */
+#define rcu_dereference_raw(p) ({					\
+	typeof(p) ________p1 = __atomic_load_n(&(p), __ATOMIC_ACQUIRE);	\
+	((typeof(*(p)) *)(________p1));					\
+})
+#else
 #define rcu_dereference_raw(p) ({					\
 	typeof(p) ________p1 = READ_ONCE(p);				\
 	((typeof(*(p)) *)(________p1));					\
 })
+#endif
 
 #define rcu_dereference_check(p, c) ({					\
 	RCU_LOCKDEP_WARN(!(c) && !rcu_read_lock_held(),			\
