@@ -99,49 +99,62 @@ void *klpsv_get(struct klpsv_family *family, void *obj)
 }
 
 /*
- * A walk's pending shell stands where the caller allocates: the revert
- * walk's shell that would send a new-only object back, or an eager twin,
- * of an object the caller has since freed.  The caller, who serializes
- * access to the object, claims it: frees it under the index lock, where
- * the walk looks it up again and finds it gone.
+ * The caller's allocation found an instance it did not make: a walk's
+ * pending shell (the revert walk's shell to send a new-only object back,
+ * or an eager twin) of an object the caller has since freed, or one a
+ * walk just published.  The caller, who serializes access to the object,
+ * claims a shell: frees it under the index lock, where the walk looks it
+ * up again and finds it gone.
+ *
+ * Return: true to allocate again (the obstacle is gone); false with
+ * @found set to a published instance, or NULL.
  */
-static bool claim_shell(struct klpsv_family *family, struct klpsv_index *index,
-			void *obj, struct klpsv_hdr *hdr)
+static bool resolve_found(struct klpsv_family *family,
+			  struct klpsv_index *index, void *obj,
+			  struct klpsv_hdr *hdr, struct klpsv_hdr **found)
 {
 	unsigned long id = family->id | family->epoch;
+	struct klpsv_hdr *cur;
 	unsigned long flags;
-	bool claimed = false;
+	bool again = true;
 
+	*found = NULL;
 	spin_lock_irqsave(&index->lock, flags);
-	if (klpsv_compat_shadow_get(obj, id) == hdr &&
-	    (READ_ONCE(hdr->flags) & KLPSV_HDR_PENDING)) {
+	cur = klpsv_compat_shadow_get(obj, id);
+	if (cur == hdr && (READ_ONCE(hdr->flags) & KLPSV_HDR_PENDING)) {
 		klpsv_compat_shadow_free(obj, id);
-		claimed = true;
+	} else if (cur == hdr) {
+		again = false;
+		if (__klpsv_find(index, obj, family->epoch) == hdr &&
+		    !klpsv_hdr_is_twin(hdr))
+			*found = hdr;
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
-	return claimed;
+	return again;
 }
 
-/* A new, unlinked instance of the family's version, or NULL. */
+/*
+ * A new, unlinked instance of the family's version (@created set), an
+ * instance a walk published meanwhile, or NULL.
+ */
 static struct klpsv_hdr *alloc_new(struct klpsv_family *family,
 				   struct klpsv_index *index, void *obj,
-				   gfp_t gfp)
+				   gfp_t gfp, bool *created)
 {
 	struct klpsv_table *t = klpsv_table_of(index, family->epoch);
-	struct klpsv_hdr *hdr;
-	bool created;
-	int tries = 2;
+	struct klpsv_hdr *hdr, *found;
+	int tries = 4;
 
 	if (t)
 		klpsv_table_fit(index, t, gfp);
 	do {
 		hdr = klpsv_instance_new(obj, family->id | family->epoch,
 					 family->alloc_size, klpsv_fver(family),
-					 0, gfp, &created);
-		if (!hdr || created)
+					 0, gfp, created);
+		if (!hdr || *created)
 			return hdr;
-	} while (--tries && claim_shell(family, index, obj, hdr));
-	return NULL;
+	} while (--tries && resolve_found(family, index, obj, hdr, &found));
+	return tries ? found : NULL;
 }
 
 /**
@@ -166,7 +179,7 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	struct klpsv_index *index = READ_ONCE(family->index);
 	struct klpsv_hdr *hdr;
 	unsigned long flags;
-	bool linked;
+	bool created, linked;
 	void *data;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
@@ -187,9 +200,9 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	    klpsv_lookup(index, obj, READ_ONCE(index->epoch)))
 		return NULL;
 
-	hdr = alloc_new(family, index, obj, gfp);
-	if (!hdr)
-		return NULL;
+	hdr = alloc_new(family, index, obj, gfp, &created);
+	if (!hdr || !created)
+		return hdr ? hdr + 1 : NULL;
 	if (family->ctor && family->ctor(obj, hdr + 1, ctor_arg)) {
 		klpsv_compat_shadow_free(obj, family->id | family->epoch);
 		return NULL;
