@@ -360,16 +360,14 @@ void klpsv_twin_force_finish(struct klpsv_family *family,
 
 	spin_lock_irqsave(&index->lock, flags);
 	old = __klpsv_find(index, obj, index->epoch);
-	if (!old) {
-		spin_unlock_irqrestore(&index->lock, flags);
-		return;
-	}
 	twin = __klpsv_find(index, obj, index->next_epoch);
-	if (twin)
+	if (old && twin)
 		WRITE_ONCE(twin->version, index->next_version);
-	__klpsv_unlink(index, old, index->epoch);
+	if (old)
+		__klpsv_unlink(index, old, index->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
-	klpsv_drop(family, old, index->epoch);
+	if (old)
+		klpsv_drop(family, old, index->epoch);
 }
 
 /*

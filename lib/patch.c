@@ -150,8 +150,11 @@ int klpsv_pre_patch(struct klp_object *obj)
 	return err;
 }
 
-/* The registry, for a callback that follows a takeover, or NULL. */
-static struct klpsv_registry *after_takeover(struct klpsv_patch *kp)
+/*
+ * For a callback that follows a takeover: the registry, locked, or NULL
+ * when this patch took nothing over.
+ */
+static struct klpsv_registry *lock_after_takeover(struct klpsv_patch *kp)
 {
 	struct klpsv_registry *reg;
 
@@ -159,7 +162,10 @@ static struct klpsv_registry *after_takeover(struct klpsv_patch *kp)
 	if (!kp || !kp->took_over)
 		return NULL;
 	reg = klpsv_registry_get();
-	return WARN_ON_ONCE(!reg) ? NULL : reg;
+	if (WARN_ON_ONCE(!reg))
+		return NULL;
+	mutex_lock(&reg->lock);
+	return reg;
 }
 
 /**
@@ -175,22 +181,42 @@ static struct klpsv_registry *after_takeover(struct klpsv_patch *kp)
 void klpsv_post_patch(struct klp_object *obj)
 {
 	struct klpsv_patch *kp = this_patch;
-	struct klpsv_registry *reg;
+	struct klpsv_registry *reg = lock_after_takeover(kp);
 	struct klpsv_family *f;
 	unsigned int i;
 	bool forced;
 
-	reg = after_takeover(kp);
 	if (!reg)
 		return;
 	forced = klpsv_compat_transition_forced(kp->patch);
-	mutex_lock(&reg->lock);
 	if (forced)
 		reg->flags |= KLPSV_REG_FORCED;
 	for_each_family(kp, f, i)
 		__klpsv_finish(reg, kp, f, forced);
 	kp->finished = true;
 	mutex_unlock(&reg->lock);
+}
+
+/* A real disable: free every instance, report what could not be. */
+static void release_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
+			   struct klpsv_family *f)
+	__must_hold(&reg->lock)
+{
+	struct klpsv_index *index = f->index;
+	u64 freed;
+
+	if (!index)
+		return;
+	freed = klpsv_index_free_all(f, index);
+	if (index->count + index->next_count)
+		pr_err("%s: family '%s': %llu instances leaked at release\n",
+		       klpsv_patch_name(kp), f->name,
+		       index->count + index->next_count);
+	else if (index->state != KLPSV_INDEX_RETIRED)
+		pr_info("%s: family '%s' released: %llu instances freed\n",
+			klpsv_patch_name(kp), f->name, freed);
+	__klpsv_index_release(reg, index);
+	f->index = NULL;
 }
 
 /**
@@ -209,34 +235,17 @@ void klpsv_post_patch(struct klp_object *obj)
 void klpsv_post_unpatch(struct klp_object *obj)
 {
 	struct klpsv_patch *kp = this_patch;
-	struct klpsv_registry *reg;
+	struct klpsv_registry *reg = lock_after_takeover(kp);
 	struct klpsv_family *f;
 	unsigned int i;
-	u64 freed;
 
-	reg = after_takeover(kp);
 	if (!reg)
 		return;
-	mutex_lock(&reg->lock);
 	for_each_family(kp, f, i) {
-		struct klpsv_index *index = f->index;
-
-		if (!kp->finished) {
+		if (kp->finished)
+			release_family(reg, kp, f);
+		else
 			__klpsv_revert(reg, f);
-			continue;
-		}
-		if (!index)
-			continue;
-		freed = klpsv_index_free_all(f, index);
-		if (index->count + index->next_count)
-			pr_err("%s: family '%s': %llu instances leaked at release\n",
-			       klpsv_patch_name(kp), f->name,
-			       index->count + index->next_count);
-		else if (index->state != KLPSV_INDEX_RETIRED)
-			pr_info("%s: family '%s' released: %llu instances freed\n",
-				klpsv_patch_name(kp), f->name, freed);
-		__klpsv_index_release(reg, index);
-		f->index = NULL;
 	}
 	if (!kp->finished)
 		pr_info("%s: transition reverted, live data restored\n",

@@ -58,13 +58,6 @@ static int migrate_late_one(struct klpsv_family *f, struct klpsv_index *index,
 	return 0;
 }
 
-static int revert_in_place_one(struct klpsv_family *f,
-			       struct klpsv_index *index, void *obj, void *arg)
-{
-	klpsv_revert_in_place(f, index, obj);
-	return 0;
-}
-
 static int twin_one(struct klpsv_family *f, struct klpsv_index *index,
 		    void *obj, void *arg)
 {
@@ -79,33 +72,20 @@ static int twin_one(struct klpsv_family *f, struct klpsv_index *index,
 	return err;
 }
 
-static int twin_finish_one(struct klpsv_family *f, struct klpsv_index *index,
-			   void *obj, void *arg)
-{
-	klpsv_twin_finish(f, index, obj);
-	return 0;
+/* A walk function of one of lib/migrate.c's per-object functions. */
+#define WALK_EACH(name, fn)						\
+static int name(struct klpsv_family *f, struct klpsv_index *index,	\
+		void *obj, void *arg)					\
+{									\
+	fn(f, index, obj);						\
+	return 0;							\
 }
 
-static int twin_orphan_one(struct klpsv_family *f, struct klpsv_index *index,
-			   void *obj, void *arg)
-{
-	klpsv_twin_drop_orphan(f, index, obj);
-	return 0;
-}
-
-static int twin_revert_one(struct klpsv_family *f, struct klpsv_index *index,
-			   void *obj, void *arg)
-{
-	klpsv_twin_revert(f, index, obj);
-	return 0;
-}
-
-static int twin_force_one(struct klpsv_family *f, struct klpsv_index *index,
-			  void *obj, void *arg)
-{
-	klpsv_twin_force_finish(f, index, obj);
-	return 0;
-}
+WALK_EACH(revert_in_place_one, klpsv_revert_in_place)
+WALK_EACH(twin_finish_one, klpsv_twin_finish)
+WALK_EACH(twin_orphan_one, klpsv_twin_drop_orphan)
+WALK_EACH(twin_revert_one, klpsv_twin_revert)
+WALK_EACH(twin_force_one, klpsv_twin_force_finish)
 
 /* Every twin made, the older instances freed; orphans go. */
 static void finish_twins(struct klpsv_family *f, struct klpsv_index *index,

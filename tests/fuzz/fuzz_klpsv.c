@@ -434,7 +434,7 @@ static enum kind expect_kind(const struct vdef *v, bool replace)
  * Library bug found by this target (reported; debugfs only): a reverted
  * additive transition decrements the index's migration count for every
  * instance at the new version, also those new code created (never
- * migrated): lib/takeover.c, in_place_revert_one(), "index->migrations--"
+ * migrated): lib/migrate.c, klpsv_revert_in_place(), "index->migrations--"
  * wraps below zero.  Until it is fixed the count is not checked; change
  * #if 0 to #if 1 to see it (seed corpus/additive_revert).
  */
@@ -525,7 +525,7 @@ static unsigned int step_fail_next;	/* armed for the next load */
  * transition, new code's klpsv_get_or_alloc() on an object whose twin
  * could not be made (the GFP_ATOMIC allocation in klpsv_get()'s slow path
  * failed, or the up step did) goes on to klpsv_instance_new() a fresh,
- * zeroed, non-twin instance in the new epoch (lib/instance.c,
+ * zeroed, non-twin instance in the new epoch (lib/access.c,
  * klpsv_get_or_alloc()): new code sees 0 instead of the old value, and
  * post_patch keeps that instance and drops the old one.  Until it is
  * fixed, allocation failures are not injected into new code's
@@ -615,7 +615,7 @@ static void do_free(bool old, unsigned int i)
  * Library bug found by this target (reported): the layout epoch is four
  * bits.  After a forced transition the registry keeps the index for ever
  * and every later new family or breaking change moves the epoch on
- * (lib/takeover.c, takeover(): f->epoch = (index->epoch + 1) & 0xf), so
+ * (lib/takeover.c, take_changed(): f->epoch = (index->epoch + 1) & 0xf), so
  * after sixteen of them the live instances use the shadow id of an epoch
  * that old code cut off by the force still uses: its klpsv_get() finds
  * them, and klpsv_get()'s slow path hands a newer version's instance to it as if
@@ -670,7 +670,7 @@ static void all_freed(void)
  * Library bug found by this target (reported): a takeover of a family
  * left in sync by a forced transition drops the old instances without
  * bringing their twins up to date (lib/takeover.c, finish_forced() ->
- * forced_drop_one()): what old code wrote since new code last read the
+ * klpsv_twin_force_finish()): what old code wrote since new code last read the
  * object, and every object old code created after the force, is lost.
  * Until it is fixed, new code reads every object just before such a
  * takeover (which refreshes or makes every twin); change #if 0 to #if 1

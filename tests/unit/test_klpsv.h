@@ -5,7 +5,7 @@
  * the end-of-test cleanup of what klpsv keeps for the kernel's lifetime.
  *
  * One library copy per module, one copy here.  The library keeps its
- * patch in a static (this_patch in lib/takeover.c) set by
+ * patch in a static (this_patch in lib/patch.c) set by
  * klpsv_enable_patch() and cleared by klpsv_patch_exit(), so only one
  * module's copy can be "the" klpsv at a time.  A test simulates a second
  * module with kmod_detach(): the first module's copy steps aside (as if

@@ -209,7 +209,7 @@ TEST(klpsv_debugfs_lost_instance_after_transition)
  * Regression test of a fixed bug.  design.rst ("Limits") says an instance
  * whose step fails after the transition is freed and counted as lost.
  * For an instance that has a twin and that old code wrote during the
- * transition, twin_finish_one() ignores twin_one()'s error: the twin
+ * transition, klpsv_twin_finish() ignored klpsv_twin_make()'s error: the twin
  * whose refresh failed is made the live instance anyway (version set,
  * lost not counted) with the values from before old code's last write,
  * and the old instance is dropped.  The write is lost silently but for

@@ -2,7 +2,7 @@
 /*
  * Refusal before harm: a patch that cannot handle the live data is
  * refused by klpsv_enable_patch() with -EINVAL and one log line (the exact
- * line lib/takeover.c writes), nothing is installed, and the live patch's
+ * line klpsv_refuse() writes), nothing is installed, and the live patch's
  * data is untouched: every instance byte for byte, and the indexes.
  *
  * The live patch ("kt_live", the chain sample's p2 shapes: stats and tag)
@@ -116,7 +116,7 @@ static void expect_refused(int ret, const char *line, unsigned long id)
 	unsigned int i;
 
 	EXPECT_EQ(ret, -EINVAL);
-	/* one line, at error level: the one takeover.c writes */
+	/* one line, at error level: the one klpsv_refuse() writes */
 	EXPECT_EQ(shim_log_nr(), 1u);
 	EXPECT_STREQ(shim_log_line(0), line);
 	EXPECT_EQ(shim_log_level(0), 3);

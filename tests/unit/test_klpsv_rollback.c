@@ -454,8 +454,8 @@ TEST(klpsv_rollback_enable_states_alloc_failure)
 /*
  * Regression test of a fixed bug.  An in-place (additive) step that writes
  * its new member and then returns an error leaves that write in the live
- * instance's tail room after the rollback: in_place_one() keeps the old
- * version on failure, and in_place_revert_one() only zeroes the tail of
+ * instance's tail room after the rollback: the eager migration keeps the old
+ * version on failure, and klpsv_revert_in_place() only zeroes the tail of
  * instances whose version was bumped, so the instance whose step failed
  * keeps the bytes its step wrote (here y = 0xbad at offset 36 of the
  * instance).  The old patch's data is then not byte for byte as it was,

@@ -388,7 +388,7 @@ static void do_increment(struct worker *w, struct slot *s, unsigned int i,
 /*
  * BUG 2, lost update / half-made instance: old code looking up an object
  * that only new code had data for while a breaking revert's post_unpatch
- * runs.  twin_revert_one() (lib/takeover.c) publishes the old-version
+ * runs.  klpsv_twin_revert() (lib/migrate.c) publishes the old-version
  * shell with klpsv_instance_new(..., index->prev_version, KLPSV_HDR_PENDING)
  * before the down step fills it under the lock; klpsv_get()'s fast path
  * (include/klpsv.h) compares only the version, not KLPSV_HDR_PENDING, so
