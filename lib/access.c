@@ -69,7 +69,8 @@ static noinline void *get_checked(struct klpsv_family *family,
 {
 	struct klpsv_hdr *hdr = klpsv_lookup(index, obj, family->epoch);
 
-	if (hdr && READ_ONCE(hdr->version) == klpsv_fver(family))
+	/* Pairs with the release that published the version's data. */
+	if (hdr && smp_load_acquire(&hdr->version) == klpsv_fver(family))
 		return hdr + 1;
 	if (!hdr && !klpsv_index_syncing(index))
 		return NULL;	/* no data, and no transition to make it */
@@ -81,19 +82,22 @@ void *klpsv_get(struct klpsv_family *family, void *obj)
 	struct klpsv_index *index = READ_ONCE(family->index);
 	struct klpsv_table *t;
 	struct klpsv_hdr *hdr;
+	bool hit;
 
 	if (unlikely(!index))
 		return NULL;
 	/*
 	 * A hit is right even while instances move between buckets or
 	 * tables: it is this object's, and an instance of another epoch
-	 * has another version.
+	 * has another version.  The version is acquired, pairing with the
+	 * release that published the data of that version.
 	 */
 	rcu_read_lock();
 	t = klpsv_table_of(index, family->epoch);
 	hdr = t ? klpsv_table_find(t, obj) : NULL;
+	hit = hdr && smp_load_acquire(&hdr->version) == klpsv_fver(family);
 	rcu_read_unlock();
-	if (likely(hdr && READ_ONCE(hdr->version) == klpsv_fver(family)))
+	if (likely(hit))
 		return hdr + 1;
 	return get_checked(family, index, obj);
 }

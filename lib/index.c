@@ -97,6 +97,85 @@ void klpsv_index_set_state(struct klpsv_index *index, unsigned int state)
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 
+/**
+ * klpsv_index_begin() - announce the incoming version of a transition
+ * @index: the index, live
+ * @version: the incoming version
+ * @layout: its fingerprint; with @size 0 for a retirement
+ * @size: its struct size
+ * @epoch: its epoch (the live one for an additive change)
+ * @alloc_size: its allocation size
+ *
+ * Under the index lock, with the state, so an accessor that reads them
+ * under the lock sees all of them or none.
+ */
+void klpsv_index_begin(struct klpsv_index *index, u32 version, u32 layout,
+		       u32 size, u32 epoch, u32 alloc_size)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	index->prev_version = index->version;
+	index->next_version = version;
+	index->next_layout = layout;
+	index->next_size = size;
+	WRITE_ONCE(index->next_epoch, epoch);
+	index->next_alloc_size = alloc_size;
+	WRITE_ONCE(index->state, KLPSV_INDEX_TRANSITION);
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
+ * klpsv_index_restart() - a family live again, empty, in a new epoch
+ * @index: the index, retired or unused, without instances
+ * @f: the family that revives it, its epoch and allocation size chosen
+ */
+void klpsv_index_restart(struct klpsv_index *index,
+			 const struct klpsv_family *f)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	index->version = klpsv_fver(f);
+	index->layout = f->fingerprint;
+	WRITE_ONCE(index->epoch, f->epoch);
+	WRITE_ONCE(index->next_epoch, f->epoch);
+	index->size = f->layout.size;
+	index->alloc_size = f->alloc_size;
+	WRITE_ONCE(index->state, KLPSV_INDEX_LIVE);
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
+ * klpsv_index_end() - a reverted transition: the live version stays
+ * @index: the index, in transition
+ */
+void klpsv_index_end(struct klpsv_index *index)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	WRITE_ONCE(index->state, KLPSV_INDEX_LIVE);
+	WRITE_ONCE(index->next_epoch, index->epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
+ * klpsv_index_counts() - an index's instance count and bytes, for a log
+ * @index: the index
+ * @count: set to its instances (both epochs)
+ * @bytes: set to their bytes
+ */
+void klpsv_index_counts(struct klpsv_index *index, u64 *count, u64 *bytes)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	*count = index->count + index->next_count;
+	*bytes = index->bytes;
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
 /* What free_one() frees: the instances of a table, of an epoch. */
 struct free_arg {
 	struct klpsv_table *t;
@@ -174,15 +253,15 @@ static void switch_to_next(struct klpsv_index *index)
 	spin_lock_irqsave(&index->lock, flags);
 	klpsv_seq_write_begin(index);
 	if (index->epoch != index->next_epoch) {
-		swap(index->instances, index->next);
+		__klpsv_table_swap(index, &index->instances, &index->next);
 		swap(index->count, index->next_count);
 	}
 	index->version = index->next_version;
 	index->layout = index->next_layout;
-	index->epoch = index->next_epoch;
+	WRITE_ONCE(index->epoch, index->next_epoch);
 	index->size = index->next_size;
 	index->alloc_size = index->next_alloc_size;
-	index->state = KLPSV_INDEX_LIVE;
+	WRITE_ONCE(index->state, KLPSV_INDEX_LIVE);
 	klpsv_seq_write_end(index);
 	spin_unlock_irqrestore(&index->lock, flags);
 }

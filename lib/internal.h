@@ -209,6 +209,8 @@ void __klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
 			  struct klpsv_hdr *hdr);
 void __klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
 			  struct klpsv_hdr *hdr);
+void __klpsv_table_swap(struct klpsv_index *index, struct klpsv_table *a,
+			struct klpsv_table *b);
 void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
 		     gfp_t gfp);
 void klpsv_table_reset(struct klpsv_index *index, struct klpsv_table *t);
@@ -234,6 +236,12 @@ void __klpsv_index_destroy(struct klpsv_registry *reg,
 void __klpsv_index_release(struct klpsv_registry *reg,
 			   struct klpsv_index *index);
 void klpsv_index_set_state(struct klpsv_index *index, unsigned int state);
+void klpsv_index_begin(struct klpsv_index *index, u32 version, u32 layout,
+		       u32 size, u32 epoch, u32 alloc_size);
+void klpsv_index_end(struct klpsv_index *index);
+void klpsv_index_restart(struct klpsv_index *index,
+			 const struct klpsv_family *f);
+void klpsv_index_counts(struct klpsv_index *index, u64 *count, u64 *bytes);
 u64 klpsv_index_free_all(struct klpsv_family *f, struct klpsv_index *index);
 void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index);
 

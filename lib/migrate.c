@@ -62,7 +62,8 @@ static int __migrate_hdr_in_place(struct klpsv_family *family,
 		       index->alloc_size - from_size);
 		return err;
 	}
-	WRITE_ONCE(hdr->version, klpsv_fver(family));
+	/* The step's data, then the version readers compare. */
+	smp_store_release(&hdr->version, klpsv_fver(family));
 	index->migrations++;
 	return 0;
 }
@@ -115,7 +116,7 @@ void klpsv_revert_in_place(struct klpsv_family *family,
 	if (hdr && klpsv_hdr_version(hdr) > index->prev_version) {
 		memset((char *)(hdr + 1) + index->size, 0,
 		       index->alloc_size - index->size);
-		WRITE_ONCE(hdr->version, index->prev_version);
+		smp_store_release(&hdr->version, index->prev_version);
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
 }
@@ -189,7 +190,7 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	 * torn conversion is never taken for an up-to-date one.
 	 */
 	gen = smp_load_acquire(&old->gen);
-	if (!pending && gen == twin->gen) {
+	if (!pending && gen == READ_ONCE(twin->gen)) {
 		*data = twin + 1;
 		return 0;
 	}
@@ -200,7 +201,7 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 			klpsv_compat_shadow_free(obj, id);
 		return err;
 	}
-	twin->gen = gen;
+	WRITE_ONCE(twin->gen, gen);
 	if (pending) {
 		twin->flags &= ~KLPSV_HDR_PENDING;
 		__klpsv_link(index, twin, family->epoch);
@@ -254,7 +255,7 @@ static bool __twin_in_sync(struct klpsv_hdr *twin, struct klpsv_hdr *old)
 	/* Pairs with klpsv_put()'s release: what old code wrote before. */
 	u32 gen = smp_load_acquire(&old->gen);
 
-	return twin && klpsv_hdr_is_twin(twin) && twin->gen == gen;
+	return twin && klpsv_hdr_is_twin(twin) && READ_ONCE(twin->gen) == gen;
 }
 
 /**
@@ -296,7 +297,7 @@ void klpsv_twin_finish(struct klpsv_family *family, struct klpsv_index *index,
 		synced = true;
 	}
 	if (twin && !err) {
-		WRITE_ONCE(twin->version, klpsv_fver(family));
+		smp_store_release(&twin->version, klpsv_fver(family));
 	} else {
 		index->lost++;
 		if (twin) {
@@ -362,7 +363,7 @@ void klpsv_twin_force_finish(struct klpsv_family *family,
 	old = __klpsv_find(index, obj, index->epoch);
 	twin = __klpsv_find(index, obj, index->next_epoch);
 	if (old && twin)
-		WRITE_ONCE(twin->version, index->next_version);
+		smp_store_release(&twin->version, index->next_version);
 	if (old)
 		__klpsv_unlink(index, old, index->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
@@ -385,7 +386,7 @@ static bool __twin_send_back(struct klpsv_family *family,
 	old->flags &= ~KLPSV_HDR_PENDING;
 	old->gen = index->gen_seed++;
 	__klpsv_link(index, old, index->epoch);
-	WRITE_ONCE(old->version, index->prev_version);
+	smp_store_release(&old->version, index->prev_version);
 	return true;
 }
 
@@ -463,6 +464,6 @@ void __klpsv_twin_write_through(struct klpsv_family *family,
 	    !klpsv_run_step(step->down, twin->obj, twin + 1, old + 1)) {
 		/* The written-through data, then the generation. */
 		smp_store_release(&old->gen, old->gen + 1);
-		twin->gen = old->gen;
+		WRITE_ONCE(twin->gen, old->gen);
 	}
 }

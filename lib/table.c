@@ -157,7 +157,7 @@ void __klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
 	RCU_INIT_POINTER(hdr->chain, rcu_dereference_protected(*head, true));
 	rcu_assign_pointer(*head, hdr);
 	WRITE_ONCE(hdr->flags, hdr->flags | KLPSV_HDR_LINKED);
-	t->nr++;
+	WRITE_ONCE(t->nr, t->nr + 1);
 }
 
 static bool chain_remove(struct klpsv_buckets *b, struct klpsv_hdr *hdr)
@@ -195,11 +195,46 @@ void __klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
 	    !(old && chain_remove(old, hdr)))
 		WARN_ONCE(1, "klpsv: instance %p is in no bucket\n", hdr);
 	WRITE_ONCE(hdr->flags, hdr->flags & ~KLPSV_HDR_LINKED);
-	t->nr--;
+	WRITE_ONCE(t->nr, t->nr - 1);
 	move_some(index, t, KLPSV_TABLE_MOVE);
 }
 
-/* The size a table wants now (log2 of its buckets), or 0 when it fits. */
+/**
+ * __klpsv_table_swap() - exchange two tables of an index
+ * @index: the index, locked, its sequence count odd
+ * @a: one table
+ * @b: the other
+ *
+ * Field by field, each store marked: lockless readers load the fields
+ * one at a time, and retry a miss when the sequence count moved.
+ */
+void __klpsv_table_swap(struct klpsv_index *index, struct klpsv_table *a,
+			struct klpsv_table *b)
+	__must_hold(&index->lock)
+{
+	struct klpsv_table t = *a;
+
+	lockdep_assert_held(&index->lock);
+	rcu_assign_pointer(a->buckets, rcu_dereference_protected(b->buckets,
+				lockdep_is_held(&index->lock)));
+	rcu_assign_pointer(a->old, rcu_dereference_protected(b->old,
+				lockdep_is_held(&index->lock)));
+	a->moved = b->moved;
+	WRITE_ONCE(a->walkers, b->walkers);
+	WRITE_ONCE(a->nr, b->nr);
+	rcu_assign_pointer(b->buckets, rcu_dereference_protected(t.buckets,
+				lockdep_is_held(&index->lock)));
+	rcu_assign_pointer(b->old, rcu_dereference_protected(t.old,
+				lockdep_is_held(&index->lock)));
+	b->moved = t.moved;
+	WRITE_ONCE(b->walkers, t.walkers);
+	WRITE_ONCE(b->nr, t.nr);
+}
+
+/*
+ * The size a table wants now (log2 of its buckets), or 0 when it fits.
+ * Under rcu_read_lock() or the index lock: a resize frees bucket arrays.
+ */
 static unsigned int wanted_shift(const struct klpsv_table *t)
 {
 	struct klpsv_buckets *b = rcu_dereference_raw(t->buckets);
@@ -228,10 +263,13 @@ static unsigned int wanted_shift(const struct klpsv_table *t)
 void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
 		     gfp_t gfp)
 {
-	unsigned int shift = wanted_shift(t);
 	struct klpsv_buckets *b;
 	unsigned long flags;
+	unsigned int shift;
 
+	rcu_read_lock();
+	shift = wanted_shift(t);
+	rcu_read_unlock();
 	if (likely(!shift))
 		return;
 	b = buckets_alloc(shift, gfp);
@@ -333,7 +371,7 @@ int klpsv_walk_some(struct klpsv_family *family, struct klpsv_index *index,
 
 	might_sleep();
 	spin_lock_irqsave(&index->lock, flags);
-	t->walkers++;
+	WRITE_ONCE(t->walkers, t->walkers + 1);
 	while (rcu_access_pointer(t->old)) {
 		move_some(index, t, KLPSV_BATCH);
 		spin_unlock_irqrestore(&index->lock, flags);
@@ -366,7 +404,7 @@ int klpsv_walk_some(struct klpsv_family *family, struct klpsv_index *index,
 		cond_resched();
 		spin_lock_irqsave(&index->lock, flags);
 	}
-	t->walkers--;
+	WRITE_ONCE(t->walkers, t->walkers - 1);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (objs != batch)
 		kfree(objs);

@@ -143,17 +143,16 @@ void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f)
 	case TAKE_ADDITIVE:
 		klpsv_walk(f, index, &index->instances, revert_in_place_one,
 			   NULL);
-		klpsv_index_set_state(index, KLPSV_INDEX_LIVE);
+		klpsv_index_end(index);
 		index->migrations = f->migrations_before;
 		break;
 	case TAKE_BREAKING:
 		klpsv_walk(f, index, &index->next, twin_revert_one, NULL);
-		klpsv_index_set_state(index, KLPSV_INDEX_LIVE);
-		index->next_epoch = index->epoch;
+		klpsv_index_end(index);
 		index->migrations = f->migrations_before;
 		break;
 	case TAKE_RETIRE:
-		klpsv_index_set_state(index, KLPSV_INDEX_LIVE);
+		klpsv_index_end(index);
 		break;
 	}
 	f->mode = TAKE_NONE;
@@ -168,12 +167,8 @@ static void take_retired(struct klpsv_family *f, struct klpsv_index *index)
 	if (!index || index->state != KLPSV_INDEX_LIVE)
 		return;
 	f->mode = TAKE_RETIRE;
-	index->prev_version = index->version;
-	index->next_version = klpsv_fver(f);
-	index->next_epoch = index->epoch;
-	index->next_size = 0;	/* marks a retirement */
-	index->next_layout = 0;
-	klpsv_index_set_state(index, KLPSV_INDEX_TRANSITION);
+	/* next_size 0 marks a retirement */
+	klpsv_index_begin(index, klpsv_fver(f), 0, 0, index->epoch, 0);
 }
 
 /* No live data: a new family, or one revived after a retirement. */
@@ -198,12 +193,7 @@ static int take_new(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	/* Strays of code left by a forced transition go. */
 	klpsv_index_free_all(f, index);
 	f->epoch = (index->epoch + 1) & KLPSV_ID_EPOCH_MASK;
-	index->version = klpsv_fver(f);
-	index->layout = f->fingerprint;
-	index->epoch = index->next_epoch = f->epoch;
-	index->size = f->layout.size;
-	index->alloc_size = f->alloc_size;
-	klpsv_index_set_state(index, KLPSV_INDEX_LIVE);
+	klpsv_index_restart(index, f);
 	f->index = index;
 	return 0;
 }
@@ -215,12 +205,9 @@ static int take_changed(struct klpsv_patch *kp, struct klpsv_family *f,
 	const struct klpsv_step *step = klpsv_step_from(f, index->version);
 	bool additive = klpsv_layout_is_prefix(&step->layout, &f->layout) &&
 			f->layout.size <= index->alloc_size;
+	u64 count, bytes;
 
 	f->migrations_before = index->migrations;
-	index->prev_version = index->version;
-	index->next_version = klpsv_fver(f);
-	index->next_layout = f->fingerprint;
-	index->next_size = f->layout.size;
 	if (additive) {
 		f->epoch = index->epoch;
 		f->alloc_size = index->alloc_size;
@@ -230,12 +217,11 @@ static int take_changed(struct klpsv_patch *kp, struct klpsv_family *f,
 		f->alloc_size = klpsv_alloc_size(f);
 		f->mode = TAKE_BREAKING;
 	}
-	index->next_epoch = f->epoch;
-	index->next_alloc_size = f->alloc_size;
-	klpsv_index_set_state(index, KLPSV_INDEX_TRANSITION);
-
+	klpsv_index_begin(index, klpsv_fver(f), f->fingerprint, f->layout.size,
+			  f->epoch, f->alloc_size);
+	klpsv_index_counts(index, &count, &bytes);
 	pr_info("%s: family '%s': taking over %llu instances, v%u -> v%u (%s)\n",
-		klpsv_patch_name(kp), f->name, index->count, index->version,
+		klpsv_patch_name(kp), f->name, count, index->version,
 		klpsv_fver(f), additive ? "in place" : "new layout");
 	return klpsv_walk(f, index, &index->instances,
 			  additive ? migrate_one : twin_one, NULL);
@@ -321,6 +307,7 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	__must_hold(&reg->lock)
 {
 	struct klpsv_index *index = f->index;
+	u64 count, bytes;
 
 	switch (f->mode) {
 	case TAKE_ADDITIVE:
@@ -344,8 +331,8 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	if (index->state == KLPSV_INDEX_TRANSITION)
 		klpsv_index_promote(f, index);
 	strscpy(index->owner, klpsv_patch_name(kp), sizeof(index->owner));
+	klpsv_index_counts(index, &count, &bytes);
 	pr_info("%s: family '%s' is at v%u: %llu instances, %llu bytes\n",
-		klpsv_patch_name(kp), f->name, index->version, index->count,
-		index->bytes);
+		klpsv_patch_name(kp), f->name, index->version, count, bytes);
 	f->mode = TAKE_NONE;
 }
