@@ -10,7 +10,7 @@
 #   neg-*.c          near misses it must not report (at least 2 files)
 #   expected.report  the exact report-mode output, sorted, paths relative
 #   expected.patch   the exact patch-mode output (rules with a patch mode),
-#                    made with --patch . so that its headers read a/FILE and
+#                    made with --patch <fixture dir> so that its headers read a/FILE and
 #                    b/FILE (any /tmp/cocci-output-* name is normalized too)
 #
 # For every rule: the rule parses; the report output equals expected.report,
@@ -93,16 +93,23 @@ normalize_patch() {
 }
 
 # run_spatch RULE MODE OUT [spatch args...]: on every *.c file of the
-# current directory, one file per group, in sorted order.
+# current directory, one file per group, in sorted order.  spatch runs in
+# the rules directory (where it finds the rules' #include files) on
+# absolute paths; the paths it prints are made relative again.
 run_spatch() {
 	local rule=$1 mode=$2 out=$3
 	shift 3
-	local opts
+	local opts here_re
 	# shellcheck disable=SC2207
 	opts=($(sed -n 's|^// Options:||p' "$rule" | head -n1))
-	compgen -G '*.c' | sort | sed '$!G' >"$tmp/groups"
-	"$SPATCH" --very-quiet -D "$mode" --sp-file "$rule" "${opts[@]}" \
-		--file-groups "$tmp/groups" "$@" >"$out" 2>"$tmp/spatch.err"
+	compgen -G '*.c' | sort | sed -e "s|^|$PWD/|" -e '$!G' >"$tmp/groups"
+	here_re=$(printf '%s/' "$PWD" | sed 's/[][\\.*^$|]/\\&/g')
+	(cd "$rules_dir" && "$SPATCH" --very-quiet -D "$mode" --sp-file "$rule" \
+		"${opts[@]}" --file-groups "$tmp/groups" "$@") >"$out.abs" 2>"$tmp/spatch.err"
+	local rc=$?
+	sed -e "s|^$here_re||" -e "s|view:$here_re|view:|" \
+		-e "s#^\(---\|+++\) $here_re#\1 #" "$out.abs" >"$out"
+	return $rc
 }
 
 # Files named in report lines / diff headers / org items.
@@ -121,7 +128,7 @@ check_rule() {
 	grep -q 'depends on patch' "$rule" && has_patch=1
 
 	# Parse, and enough fixtures of both kinds.
-	if "$SPATCH" --parse-cocci "$rule" -D report >/dev/null 2>"$tmp/parse.err"; then
+	if (cd "$rules_dir" && "$SPATCH" --parse-cocci "$rule" -D report) >/dev/null 2>"$tmp/parse.err"; then
 		ok "$name: parses"
 	else
 		not_ok "$name: parses" "$(tail -n 5 "$tmp/parse.err")"
@@ -174,7 +181,7 @@ check_rule() {
 	fi
 
 	# context: a marked diff for exactly the reported files
-	if run_spatch "$rule" context "$tmp/context" --patch . &&
+	if run_spatch "$rule" context "$tmp/context" --patch "$PWD" &&
 		[ "$(files_of_diff "$tmp/context")" = "$(files_of_report "$tmp/report")" ]; then
 		ok "$name: context"
 	else
@@ -190,7 +197,7 @@ check_rule() {
 		fi
 		return
 	fi
-	if ! run_spatch "$rule" patch "$tmp/patch.raw" --patch .; then
+	if ! run_spatch "$rule" patch "$tmp/patch.raw" --patch "$PWD"; then
 		not_ok "$name: patch" "spatch failed:" "$(tail -n 5 "$tmp/spatch.err")"
 		return
 	fi
@@ -217,7 +224,7 @@ check_rule() {
 		not_ok "$name: patch applies and is complete" "$(cat "$tmp/apply.err")"
 		return
 	fi
-	if (cd "$tmp/applied" && run_spatch "$rule" patch "$tmp/patch2" --patch .) &&
+	if (cd "$tmp/applied" && run_spatch "$rule" patch "$tmp/patch2" --patch "$PWD") &&
 		[ ! -s "$tmp/patch2" ]; then
 		ok "$name: patch applies and is complete"
 	else
@@ -254,28 +261,6 @@ for name in "${rules[@]}"; do
 done
 
 [ ${#only[@]} -gt 0 ] && finish
-
-# The python block that reads KLPSV_FAMILY() declarations is copied into
-# every rule that needs it (a rule is one file): the copies must not drift.
-shared_block() {
-	sed -n '/^# --- shared block:/,/^# --- end of the shared block/p' "$1"
-}
-copies=()
-for r in "$rules_dir"/*.cocci; do
-	[ -n "$(shared_block "$r")" ] && copies+=("$r")
-done
-why=()
-for r in "${copies[@]}"; do
-	cmp -s <(shared_block "${copies[0]}") <(shared_block "$r") ||
-		why+=("$(basename "$r") differs from $(basename "${copies[0]}"):" \
-			"$(diff <(shared_block "${copies[0]}") <(shared_block "$r"))")
-done
-if [ ${#copies[@]} -ge 2 ] && [ ${#why[@]} -eq 0 ]; then
-	ok "the shared KLPSV_FAMILY() reader is the same in ${#copies[@]} rules"
-else
-	not_ok "the shared KLPSV_FAMILY() reader is the same in every rule" \
-		"copies: ${#copies[@]}" "${why[@]}"
-fi
 
 # scripts/coccicheck, end to end, on the fixtures.
 cd "$top" || exit 2
