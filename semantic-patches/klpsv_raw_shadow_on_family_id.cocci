@@ -51,28 +51,6 @@ def _pretty(s):
     return re.sub(r"\s+([),])", r"\1", s)
 
 
-def klpsv_expand(path, expr):
-    """expr with the object-like and function-like #defines of the file
-    substituted by their bodies, repeatedly (arguments are not substituted:
-    enough to see which ids an expression is built from)."""
-    _, directives = _klpsv_scan(path)
-    defs = {}
-    for d in directives:
-        m = re.match(r"\s*#\s*define\s+(\w+)(?:\([^)]*\))?(.*)$", d, re.S)
-        if m:
-            defs[m.group(1)] = m.group(2).strip()
-    seen = set()
-    for _ in range(10):
-        names = [n for n in re.findall(r"\b\w+\b", expr)
-                 if n in defs and n not in seen]
-        if not names:
-            break
-        for n in names:
-            seen.add(n)
-            expr = re.sub(r"\b%s\b" % re.escape(n), "(" + defs[n] + ")", expr)
-    return expr
-
-
 # file -> [(variable, .id expression)] of its struct klpsv_family initializers
 klpsv_struct_families = {}
 

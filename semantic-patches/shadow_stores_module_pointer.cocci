@@ -316,9 +316,49 @@ c(...)
   ...+>
 }
 
+// Module objects linked into shadow data through the list and RCU
+// helpers: the shadow data then points at the module object (and the
+// module object at the shadow data), whichever argument is which.
+@link_sv@
+identifier svp.fn;
+expression svp.E;
+expression V : script:python () { module_pointer(V) is not None };
+identifier fld, fld2;
+identifier lf = {list_add, list_add_tail, list_add_rcu, list_add_tail_rcu,
+                 hlist_add_head, hlist_add_head_rcu, hlist_add_before,
+                 hlist_add_behind, hlist_add_before_rcu, hlist_add_behind_rcu,
+                 list_move, list_move_tail, list_splice, list_splice_init,
+                 list_splice_tail, list_splice_tail_init};
+identifier wf = {rcu_assign_pointer, RCU_INIT_POINTER, WRITE_ONCE};
+position p;
+@@
+
+fn(...)
+{
+  <+...
+(
+  lf(V@p, &E->fld)
+|
+  lf(V@p, &E->fld.fld2)
+|
+  lf(V@p, E)
+|
+  lf(&E->fld, V@p)
+|
+  lf(&E->fld.fld2, V@p)
+|
+  wf(E->fld, V@p)
+|
+  wf(E->fld.fld2, V@p)
+|
+  wf(*E, V@p)
+)
+  ...+>
+}
+
 @depends on context@
 expression V : script:python () { module_pointer(V) is not None };
-position p = {store_sv.p, store_alias.p, store_sd.p};
+position p = {store_sv.p, store_alias.p, store_sd.p, link_sv.p};
 @@
 
 * V@p
@@ -374,3 +414,39 @@ c << ctor.c;
 @@
 
 coccilib.report.print_report(p[0], report_msg(V, "through %s in constructor %s()" % (sd, c)))
+
+@script:python depends on org@
+p << link_sv.p;
+V << link_sv.V;
+E << svp.E;
+lf << link_sv.lf;
+@@
+
+coccilib.org.print_todo(p[0], org_msg(V, "through %s by %s()" % (E, lf)))
+
+@script:python depends on org@
+p << link_sv.p;
+V << link_sv.V;
+E << svp.E;
+wf << link_sv.wf;
+@@
+
+coccilib.org.print_todo(p[0], org_msg(V, "through %s by %s()" % (E, wf)))
+
+@script:python depends on report@
+p << link_sv.p;
+V << link_sv.V;
+E << svp.E;
+lf << link_sv.lf;
+@@
+
+coccilib.report.print_report(p[0], report_msg(V, "through %s, linked by %s()" % (E, lf)))
+
+@script:python depends on report@
+p << link_sv.p;
+V << link_sv.V;
+E << svp.E;
+wf << link_sv.wf;
+@@
+
+coccilib.report.print_report(p[0], report_msg(V, "through %s by %s()" % (E, wf)))

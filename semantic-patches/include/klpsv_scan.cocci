@@ -14,6 +14,7 @@
 @initialize:python@
 @@
 
+import os
 import re
 
 _klpsv_files = {}
@@ -97,3 +98,108 @@ def klpsv_families(path):
             if d:
                 fams[args[0]] = d.group(1).strip()
     return fams
+
+
+def klpsv_expand(path, expr):
+    """expr with the object-like and function-like #defines of the file
+    substituted by their bodies, repeatedly (arguments are not substituted:
+    enough to see which ids an expression is built from)."""
+    _, directives = _klpsv_scan(path)
+    defs = {}
+    for d in directives:
+        m = re.match(r"\s*#\s*define\s+(\w+)(?:\([^)]*\))?(.*)$", d, re.S)
+        if m:
+            defs[m.group(1)] = m.group(2).strip()
+    seen = set()
+    for _ in range(10):
+        names = [n for n in re.findall(r"\b\w+\b", expr)
+                 if n in defs and n not in seen]
+        if not names:
+            break
+        for n in names:
+            seen.add(n)
+            expr = re.sub(r"\b%s\b" % re.escape(n), "(" + defs[n] + ")", expr)
+    return expr
+
+
+def _klpsv_literal(s):
+    """The value of an integer literal (in parentheses, cast, suffixed), or None."""
+    s = s.strip()
+    while True:
+        m = re.match(r"^\((.*)\)$", s, re.S)
+        if m and m.group(1).count("(") == m.group(1).count(")"):
+            s = m.group(1).strip()
+            continue
+        m = re.match(r"^\(\s*(?:unsigned|signed|long|int|u\d+|__u\d+|size_t)[\w\s]*\)\s*(.*)$", s, re.S)
+        if m:
+            s = m.group(1).strip()
+            continue
+        break
+    m = re.match(r"^(0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*$", s)
+    if not m:
+        return None
+    return int(m.group(1), 0)
+
+
+def klpsv_enums(path):
+    """{name: value} of the enumerators of the file with a known value."""
+    code, _ = _klpsv_scan(path)
+    vals = {}
+    for m in re.finditer(r"\benum\b[^{;]*\{([^}]*)\}", code):
+        nxt = 0
+        for item in m.group(1).split(","):
+            item = item.strip()
+            if not item:
+                continue
+            d = re.match(r"^(\w+)\s*(?:=\s*(.*))?$", item, re.S)
+            if not d:
+                break
+            if d.group(2) is not None:
+                v = _klpsv_literal(d.group(2))
+                if v is None:
+                    break
+                nxt = v
+            vals[d.group(1)] = nxt
+            nxt += 1
+    return vals
+
+
+def klpsv_id_value(path, expr):
+    """The value of a shadow id expression when it is a plain number: a
+    literal, or a #define or enumerator of the file that is one; None for
+    anything else (KLPSV_ID(), a vendor macro such as KLP_SHADOW_ID(), a
+    variable, a name defined elsewhere)."""
+    v = _klpsv_literal(expr)
+    if v is not None:
+        return v
+    name = expr.strip()
+    if re.match(r"^\w+$", name) and name in klpsv_enums(path):
+        return klpsv_enums(path)[name]
+    if not re.match(r"^\w+$", name):
+        return None
+    return _klpsv_literal(klpsv_expand(path, name))
+
+
+# Files of one module.  scripts/coccicheck gives spatch the files of a
+# module as one group (--file-groups) and names that groups file in
+# KLPSV_COCCI_GROUPS; without it every file is its own module.
+_klpsv_groups = {}
+
+
+def klpsv_module(path):
+    """A key naming the module the file belongs to."""
+    if not _klpsv_groups:
+        _klpsv_groups[None] = None
+        gf = os.environ.get("KLPSV_COCCI_GROUPS")
+        text = ""
+        if gf:
+            try:
+                with open(gf) as fh:
+                    text = fh.read()
+            except OSError:
+                text = ""
+        for i, block in enumerate(text.split("\n\n")):
+            for f in block.split("\n"):
+                if f.strip():
+                    _klpsv_groups[f.strip()] = "module %d" % i
+    return _klpsv_groups.get(path, path)
