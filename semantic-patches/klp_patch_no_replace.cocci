@@ -30,15 +30,19 @@ virtual report
 @initialize:python@
 @@
 
-# (file, patch variable) pairs that get ".replace = true" at run time
+# (module, patch variable) pairs that get ".replace = true" at run time;
+# (module, None) when it is set through a pointer (lpatch->replace = true)
 replace_at_runtime = set()
 
-# files in which spatch saw klp_shadow_*, klpsv_* or KLPSV_* identifiers
-shadow_files = set()
+# modules in which spatch saw a klp_shadow_*() call or a klpsv_*/KLPSV_*
+# identifier (a module is a file, or the files scripts/coccicheck groups)
+shadow_modules = set()
 
-import re
 
-
+def is_true(path, v):
+	"""v is true, 1, or a #define of the file that expands to one."""
+	e = re.sub(r"[()\s]", "", klpsv_expand(path, v.strip()))
+	return e in ("true", "1", "!0", "!false")
 
 _klpsv_strings = re.compile(
     "|".join("%s(?:%s.|[^%s%s\n])*%s" % (q, BSL * 2, q, BSL * 2, q)
@@ -46,18 +50,34 @@ _klpsv_strings = re.compile(
 
 
 def klpsv_uses_shadow(path):
-    """Whether the file uses shadow variables: an identifier seen by
-    spatch, or a klpsv name in the arguments of a top-level macro
-    (KLPSV_FAMILY(...)), where spatch does not look."""
-    if path in shadow_files:
+    """Whether the file's module uses shadow variables: a klp_shadow_*()
+    call or a klpsv identifier seen by spatch, or a klpsv name in the
+    arguments of a top-level macro (KLPSV_FAMILY(...)), where spatch does
+    not look.  A mere mention of a klp_shadow_* name (an extern
+    declaration, its address taken) is no use."""
+    if klpsv_module(path) in shadow_modules:
         return True
     code, _ = _klpsv_scan(path)
     code = _klpsv_strings.sub(QUOTES[0] * 2, code)
-    return re.search(r"\b(KLPSV_|klpsv_|klp_shadow_)\w", code) is not None
+    return re.search(r"\b(KLPSV_|klpsv_)\w", code) is not None
 
-// The file uses shadow variables, raw or through klpsv.
+// The module uses shadow variables: it calls klp_shadow_*(), or names
+// anything of klpsv.
+@uses_call@
+identifier f =~ "^klp_shadow_";
+position p;
+@@
+
+f@p(...)
+
+@script:python@
+p << uses_call.p;
+@@
+
+shadow_modules.add(klpsv_module(p[0].file))
+
 @uses_id@
-identifier f =~ "^(klp_shadow_|klpsv_|KLPSV_)";
+identifier f =~ "^(klpsv_|KLPSV_)";
 position p;
 @@
 
@@ -67,7 +87,7 @@ f@p
 p << uses_id.p;
 @@
 
-shadow_files.add(p[0].file)
+shadow_modules.add(klpsv_module(p[0].file))
 
 @uses_type@
 type T =~ "klpsv_";
@@ -80,7 +100,7 @@ T@p
 p << uses_type.p;
 @@
 
-shadow_files.add(p[0].file)
+shadow_modules.add(klpsv_module(p[0].file))
 
 // Initializers that set .replace to something other than false/0.
 @replace_set@
@@ -92,45 +112,77 @@ position pos;
 struct klp_patch p@pos = { ..., .replace = E, ... };
 
 // "patch.replace = true;" in code (before klp_enable_patch()) is fine too,
-// but not under a condition ("if (replace) patch.replace = true;", with a
-// module parameter that defaults to false), nor a value that is not
-// literally true ("patch.replace = replace;").
+// also through a pointer ("lpatch->replace = true;", kpatch's generated
+// init builds its klp_patch at run time) or a #define of the file that
+// expands to true ("lpatch->replace = KLP_REPLACE_ENABLE;"), but not under
+// a condition ("if (replace) patch.replace = true;", with a module
+// parameter that defaults to false), nor a value that is not true
+// ("patch.replace = replace;").
 @runtime_cond@
 identifier p;
-expression C;
+expression C, E;
 statement S;
 position pos;
-symbol true;
 @@
 
 (
-if (C) p@pos.replace = \(true\|1\);
+if (C) p@pos.replace = E;
 |
-if (C) p@pos.replace = \(true\|1\); else S
+if (C) p@pos.replace = E; else S
 |
-if (C) S else p@pos.replace = \(true\|1\);
+if (C) S else p@pos.replace = E;
 |
-if (C) { ... p@pos.replace = \(true\|1\); ... }
+if (C) { ... p@pos.replace = E; ... }
 |
-if (C) { ... p@pos.replace = \(true\|1\); ... } else S
+if (C) { ... p@pos.replace = E; ... } else S
 |
-if (C) S else { ... p@pos.replace = \(true\|1\); ... }
+if (C) S else { ... p@pos.replace = E; ... }
+|
+if (C) p@pos->replace = E;
+|
+if (C) p@pos->replace = E; else S
+|
+if (C) S else p@pos->replace = E;
+|
+if (C) { ... p@pos->replace = E; ... }
+|
+if (C) { ... p@pos->replace = E; ... } else S
+|
+if (C) S else { ... p@pos->replace = E; ... }
 )
 
 @runtime@
 identifier p;
+expression E;
 position pos != runtime_cond.pos;
-symbol true;
 @@
 
-p@pos.replace = \(true\|1\)
+p@pos.replace = E
 
 @script:python@
 p << runtime.p;
+E << runtime.E;
 pos << runtime.pos;
 @@
 
-replace_at_runtime.add((pos[0].file, p))
+if is_true(pos[0].file, E):
+	replace_at_runtime.add((klpsv_module(pos[0].file), p))
+
+@runtime_ptr@
+identifier p;
+expression E;
+position pos != runtime_cond.pos;
+@@
+
+p@pos->replace = E
+
+@script:python@
+E << runtime_ptr.E;
+pos << runtime_ptr.pos;
+@@
+
+if is_true(pos[0].file, E):
+	replace_at_runtime.add((klpsv_module(pos[0].file), None))
 
 @r@
 identifier p;
@@ -144,7 +196,9 @@ p << r.p;
 pos << r.pos;
 @@
 
-if (pos[0].file, p) in replace_at_runtime or not klpsv_uses_shadow(pos[0].file):
+mod = klpsv_module(pos[0].file)
+if ((mod, p) in replace_at_runtime or (mod, None) in replace_at_runtime or
+    not klpsv_uses_shadow(pos[0].file)):
 	cocci.include_match(False)
 
 @depends on patch@
