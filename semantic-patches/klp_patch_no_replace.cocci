@@ -234,11 +234,11 @@ p << r.p;
 pos << r.pos;
 @@
 
-coccilib.org.print_todo(pos[0], "struct klp_patch %s lacks .replace = true in a file that uses shadow variables: make the patch cumulative (.replace = true)" % p)
+coccilib.org.print_todo(pos[0], "struct klp_patch %s lacks .replace = true in a module that uses shadow variables: make the patch cumulative (.replace = true)" % p)
 
 @script:python depends on report@
 p << r.p;
 pos << r.pos;
 @@
 
-coccilib.report.print_report(pos[0], "WARNING: struct klp_patch %s has no .replace = true but this file uses shadow variables: a stacked patch cannot hand them over to the next one; add .replace = true and carry every earlier fix (cumulative patch)" % p)
+coccilib.report.print_report(pos[0], "WARNING: struct klp_patch %s has no .replace = true but its module uses shadow variables: a stacked patch cannot hand them over to the next one; add .replace = true and carry every earlier fix (cumulative patch)" % p)

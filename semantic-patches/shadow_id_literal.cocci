@@ -10,7 +10,7 @@
 ///
 /// Reported: the id argument of klp_shadow_get(), klp_shadow_alloc(),
 /// klp_shadow_get_or_alloc(), klp_shadow_free() or klp_shadow_free_all()
-/// when it is an integer literal below 65536, or a #define or an enum
+/// when it is an integer literal below 1024, or a #define or an enum
 /// constant of the file whose value is one.  One finding per id and file,
 /// at its first use; the message counts the others.
 //
@@ -29,7 +29,7 @@ virtual report
 @initialize:python@
 @@
 
-SMALL = 65536
+SMALL = 1024
 # (file, id value) -> sorted positions (line, column) of its uses
 uses = {}
 
