@@ -36,9 +36,9 @@ virtual report
 @initialize:python@
 @@
 
-# module -> {function: [(callee, position)]}, {function: [(free, position)]}
-calls = {}
+# module -> {function: [(free, position)]}; module -> its files
 frees = {}
+_mod_files = {}
 # (file, line, column) of frees under a refcount or emptiness test
 guarded = set()
 DEPTH = 4
@@ -52,6 +52,14 @@ def guard_cond(c):
 	if GUARD.search(c):
 		return True
 	return re.match(r"^\(*\s*h?list_empty(_careful)?\s*\(", c) is not None
+
+
+def module_calls(mod, f):
+	"""The names f calls, f being a function of the module."""
+	out = set()
+	for path in _mod_files.get(mod, []):
+		out |= klpsv_text_calls(path).get(f, set())
+	return out
 
 
 def here(p):
@@ -70,7 +78,7 @@ def reach(mod, fn):
 			seen.add(f)
 			for fr, pf in frees.get(mod, {}).get(f, []):
 				return fr, pf, path
-			for g, _pc in calls.get(mod, {}).get(f, []):
+			for g in sorted(module_calls(mod, f)):
 				nxt.append((g, path + [g]))
 		todo = nxt
 	return None
@@ -79,6 +87,7 @@ def reach(mod, fn):
 def exit_finding(fexit, g, pc):
 	"""The message of a call of g at pc in fexit, or None."""
 	mod = klpsv_module(pc[0].file)
+	_mod_files.setdefault(mod, klpsv_module_files(pc[0].file))
 	if klpsv_frees(g, pc[0]):
 		if here(pc) in guarded:
 			return None
@@ -174,26 +183,6 @@ pf << freeing.pf;
 
 if klpsv_frees(fr, pf[0]) and here(pf) not in guarded:
 	frees.setdefault(klpsv_module(pf[0].file), {}).setdefault(f, []).append((fr, pf))
-
-@calling depends on exitfn@
-identifier f, g;
-position pc;
-@@
-
-f(...)
-{
-  <+...
-  g@pc(...)
-  ...+>
-}
-
-@script:python@
-f << calling.f;
-g << calling.g;
-pc << calling.pc;
-@@
-
-calls.setdefault(klpsv_module(pc[0].file), {}).setdefault(f, []).append((g, pc))
 
 // The calls of the exit function that free, or reach a free.
 @incall@

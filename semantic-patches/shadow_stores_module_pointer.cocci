@@ -22,6 +22,8 @@
 // Options: --no-includes --include-headers
 // Keywords: livepatch, shadow variables, function pointer, module unload, atomic replace
 
+#include "include/klpsv_scan.cocci"
+
 virtual patch
 virtual context
 virtual org
@@ -32,8 +34,9 @@ virtual report
 
 import re
 
-# State about the file being processed (files are processed one by one;
-# every collecting script calls enter() first).
+# State about the module being processed (a file, or the files
+# scripts/coccicheck groups into one module: a symbol of any of them is in
+# the module's memory); every collecting script calls enter() first.
 current = [None]
 modsyms = {}		# name -> "function" | "array" | "object", defined here
 fndefs = set()		# names of the functions defined in the file
@@ -41,15 +44,15 @@ statics = set()		# (line, column) of static declarations
 externs = set()		# (line, column) of extern declarations
 
 def enter(p):
-	if p[0].file != current[0]:
-		current[0] = p[0].file
+	if klpsv_module(p[0].file) != current[0]:
+		current[0] = klpsv_module(p[0].file)
 		modsyms.clear()
 		fndefs.clear()
 		statics.clear()
 		externs.clear()
 
 def key(p):
-	return (p[0].line, p[0].column)
+	return (p[0].file, p[0].line, p[0].column)
 
 def strip_casts(v):
 	v = v.strip()

@@ -203,3 +203,54 @@ def klpsv_module(path):
                 if f.strip():
                     _klpsv_groups[f.strip()] = "module %d" % i
     return _klpsv_groups.get(path, path)
+
+
+def klpsv_module_files(path):
+    """The files of the module the file belongs to."""
+    key = klpsv_module(path)
+    if key == path:
+        return [path]
+    return [f for f, k in _klpsv_groups.items() if f is not None and k == key]
+
+
+_klpsv_calls = {}
+_KLPSV_NOT_CALLS = set(["if", "for", "while", "switch", "return", "sizeof",
+                        "typeof", "__typeof__", "defined", "do"])
+
+
+def klpsv_text_calls(path):
+    """{function: set of the names it calls} of the functions defined in a
+    file, read from its text (comments removed): cheaper than matching
+    every call with spatch, and blind to calls through pointers."""
+    if path in _klpsv_calls:
+        return _klpsv_calls[path]
+    code, _ = _klpsv_scan(path)
+    code = re.sub("|".join("%s(?:%s.|[^%s%s\n])*%s" % (q, BSL * 2, q, BSL * 2, q)
+                           for q in QUOTES), QUOTES[0] * 2, code)
+    funcs = {}
+    depth, start, last = 0, None, 0
+    name = None
+    for i, c in enumerate(code):
+        if c == "{":
+            if depth == 0:
+                head = code[last:i]
+                m = re.search(r"(\w+)\s*\([^;{}]*\)\s*(?:__\w+(?:\([^)]*\))?\s*)*$", head, re.S)
+                name = m.group(1) if m and m.group(1) not in _KLPSV_NOT_CALLS else None
+                start = i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                if name:
+                    body = code[start:i]
+                    funcs.setdefault(name, set()).update(
+                        n for n in re.findall(r"\b([A-Za-z_]\w*)\s*\(", body)
+                        if n not in _KLPSV_NOT_CALLS)
+                name = None
+                last = i + 1
+            elif depth < 0:
+                depth = 0
+        elif c == ";" and depth == 0:
+            last = i + 1
+    _klpsv_calls[path] = funcs
+    return funcs

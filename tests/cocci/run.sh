@@ -322,6 +322,14 @@ for d in tests/cocci/modules/*/ tests/cocci/real/; do
 	fi
 done
 
+STRICT=1 "$coccicheck" tests/cocci/modules/parse-failures >/dev/null 2>"$tmp/strict.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'STRICT=1' "$tmp/strict.err"; then
+	ok "coccicheck: STRICT=1 makes parse failures an error, exit 2"
+else
+	not_ok "coccicheck: STRICT=1 makes parse failures an error, exit 2" "exit $rc" "$(cat "$tmp/strict.err")"
+fi
+
 for m in patch context org; do
 	"$coccicheck" --mode $m tests/cocci >"$tmp/m.out" 2>"$tmp/m.err"
 	rc=$?
