@@ -331,8 +331,8 @@ identifier lf = {list_add, list_add_tail, list_add_rcu, list_add_tail_rcu,
                  hlist_add_head, hlist_add_head_rcu, hlist_add_before,
                  hlist_add_behind, hlist_add_before_rcu, hlist_add_behind_rcu,
                  list_move, list_move_tail, list_splice, list_splice_init,
-                 list_splice_tail, list_splice_tail_init};
-identifier wf = {rcu_assign_pointer, RCU_INIT_POINTER, WRITE_ONCE};
+                 list_splice_tail, list_splice_tail_init,
+                 rcu_assign_pointer, RCU_INIT_POINTER, WRITE_ONCE};
 position p;
 @@
 
@@ -350,11 +350,11 @@ fn(...)
 |
   lf(&E->fld.fld2, V@p)
 |
-  wf(E->fld, V@p)
+  lf(E->fld, V@p)
 |
-  wf(E->fld.fld2, V@p)
+  lf(E->fld.fld2, V@p)
 |
-  wf(*E, V@p)
+  lf(*E, V@p)
 )
   ...+>
 }
@@ -427,15 +427,6 @@ lf << link_sv.lf;
 
 coccilib.org.print_todo(p[0], org_msg(V, "through %s by %s()" % (E, lf)))
 
-@script:python depends on org@
-p << link_sv.p;
-V << link_sv.V;
-E << svp.E;
-wf << link_sv.wf;
-@@
-
-coccilib.org.print_todo(p[0], org_msg(V, "through %s by %s()" % (E, wf)))
-
 @script:python depends on report@
 p << link_sv.p;
 V << link_sv.V;
@@ -444,12 +435,3 @@ lf << link_sv.lf;
 @@
 
 coccilib.report.print_report(p[0], report_msg(V, "through %s, linked by %s()" % (E, lf)))
-
-@script:python depends on report@
-p << link_sv.p;
-V << link_sv.V;
-E << svp.E;
-wf << link_sv.wf;
-@@
-
-coccilib.report.print_report(p[0], report_msg(V, "through %s by %s()" % (E, wf)))
