@@ -20,6 +20,8 @@
 // Options: --no-includes --include-headers
 // Keywords: livepatch, klp_patch, replace, cumulative, shadow variables
 
+#include "include/klpsv_scan.cocci"
+
 virtual patch
 virtual context
 virtual org
@@ -28,103 +30,19 @@ virtual report
 @initialize:python@
 @@
 
-# (file, patch variable) pairs that get ".replace = true" at run time
+# (module, patch variable) pairs that get ".replace = true" at run time;
+# (module, None) when it is set through a pointer (lpatch->replace = true)
 replace_at_runtime = set()
 
-# files in which spatch saw klp_shadow_*, klpsv_* or KLPSV_* identifiers
-shadow_files = set()
-
-import re
-
-# --- shared block: the KLPSV_FAMILY()s of a file -----------------------
-# The same text is in every rule that needs it (tests/cocci/run.sh checks
-# that the copies are identical): change them all together.
-# Coccinelle does not look into the arguments of a top-level macro, so the
-# families are read from the file's text (comments removed).
-
-_klpsv_files = {}
-# (quote and backslash characters spelled with chr(): spatch lexes script
-# code like C and would misread them in string literals, as it would a
-# slash-slash or slash-star)
-QUOTES = chr(34) + chr(39)
-BSL = chr(92)
-_klpsv_noise = re.compile(
-    "[/][/][^\n]*|[/][*].*?[*][/]|" +
-    "|".join("%s(?:%s.|[^%s%s\n])*%s" % (q, BSL * 2, q, BSL * 2, q)
-             for q in QUOTES), re.S)
+# modules in which spatch saw a klp_shadow_*() call or a klpsv_*/KLPSV_*
+# identifier (a module is a file, or the files scripts/coccicheck groups)
+shadow_modules = set()
 
 
-def _klpsv_scan(path):
-    """(code, #directives) of a C file, comments blanked out; cached."""
-    if path in _klpsv_files:
-        return _klpsv_files[path]
-    try:
-        with open(path, errors="replace") as fh:
-            text = fh.read()
-    except OSError:
-        text = ""
-
-    def blank(m):
-        s = m.group(0)
-        return s if s[0] in QUOTES else re.sub("[^\n]", " ", s)
-
-    text = _klpsv_noise.sub(blank, text)
-    text = text.replace(BSL + "\n", "  ")
-    code, directives = [], []
-    for line in text.split("\n"):
-        (directives if line.lstrip().startswith("#") else code).append(line)
-    _klpsv_files[path] = ("\n".join(code), directives)
-    return _klpsv_files[path]
-
-
-def _klpsv_args(text, start):
-    """Top-level arguments of the macro call whose "(" is text[start]."""
-    args, cur, depth, i = [], [], 0, start
-    while i < len(text):
-        c = text[i]
-        if c in QUOTES:
-            j = i + 1
-            while j < len(text) and text[j] != c:
-                j += 2 if text[j] == BSL else 1
-            cur.append(text[i:j + 1])
-            i = j + 1
-            continue
-        if c in "([{":
-            depth += 1
-            if depth == 1:
-                i += 1
-                continue
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0:
-                args.append("".join(cur).strip())
-                return args
-        elif c == "," and depth == 1:
-            args.append("".join(cur).strip())
-            cur = []
-            i += 1
-            continue
-        cur.append(c)
-        i += 1
-    return None
-
-
-def klpsv_families(path):
-    """{prefix: .id expression or None} of the KLPSV_FAMILY()s of a file."""
-    code, _ = _klpsv_scan(path)
-    fams = {}
-    for m in re.finditer(r"\bKLPSV_FAMILY\s*\(", code):
-        args = _klpsv_args(code, m.end() - 1)
-        if not args or not re.match(r"^\w+$", args[0]):
-            continue
-        fams[args[0]] = None
-        for a in args[2:]:
-            d = re.match(r"^\.\s*id\s*=\s*(.*)$", a, re.S)
-            if d:
-                fams[args[0]] = d.group(1).strip()
-    return fams
-# --- end of the shared block --------------------------------------------
-
+def is_true(path, v):
+	"""v is true, 1, or a #define of the file that expands to one."""
+	e = re.sub(r"[()\s]", "", klpsv_expand(path, v.strip()))
+	return e in ("true", "1", "!0", "!false")
 
 _klpsv_strings = re.compile(
     "|".join("%s(?:%s.|[^%s%s\n])*%s" % (q, BSL * 2, q, BSL * 2, q)
@@ -132,18 +50,34 @@ _klpsv_strings = re.compile(
 
 
 def klpsv_uses_shadow(path):
-    """Whether the file uses shadow variables: an identifier seen by
-    spatch, or a klpsv name in the arguments of a top-level macro
-    (KLPSV_FAMILY(...)), where spatch does not look."""
-    if path in shadow_files:
+    """Whether the file's module uses shadow variables: a klp_shadow_*()
+    call or a klpsv identifier seen by spatch, or a klpsv name in the
+    arguments of a top-level macro (KLPSV_FAMILY(...)), where spatch does
+    not look.  A mere mention of a klp_shadow_* name (an extern
+    declaration, its address taken) is no use."""
+    if klpsv_module(path) in shadow_modules:
         return True
     code, _ = _klpsv_scan(path)
     code = _klpsv_strings.sub(QUOTES[0] * 2, code)
-    return re.search(r"\b(KLPSV_|klpsv_|klp_shadow_)\w", code) is not None
+    return re.search(r"\b(KLPSV_|klpsv_)\w", code) is not None
 
-// The file uses shadow variables, raw or through klpsv.
+// The module uses shadow variables: it calls klp_shadow_*(), or names
+// anything of klpsv.
+@uses_call@
+identifier f =~ "^klp_shadow_";
+position p;
+@@
+
+f@p(...)
+
+@script:python@
+p << uses_call.p;
+@@
+
+shadow_modules.add(klpsv_module(p[0].file))
+
 @uses_id@
-identifier f =~ "^(klp_shadow_|klpsv_|KLPSV_)";
+identifier f =~ "^(klpsv_|KLPSV_)";
 position p;
 @@
 
@@ -153,7 +87,7 @@ f@p
 p << uses_id.p;
 @@
 
-shadow_files.add(p[0].file)
+shadow_modules.add(klpsv_module(p[0].file))
 
 @uses_type@
 type T =~ "klpsv_";
@@ -166,7 +100,7 @@ T@p
 p << uses_type.p;
 @@
 
-shadow_files.add(p[0].file)
+shadow_modules.add(klpsv_module(p[0].file))
 
 // Initializers that set .replace to something other than false/0.
 @replace_set@
@@ -178,45 +112,77 @@ position pos;
 struct klp_patch p@pos = { ..., .replace = E, ... };
 
 // "patch.replace = true;" in code (before klp_enable_patch()) is fine too,
-// but not under a condition ("if (replace) patch.replace = true;", with a
-// module parameter that defaults to false), nor a value that is not
-// literally true ("patch.replace = replace;").
+// also through a pointer ("lpatch->replace = true;", kpatch's generated
+// init builds its klp_patch at run time) or a #define of the file that
+// expands to true ("lpatch->replace = KLP_REPLACE_ENABLE;"), but not under
+// a condition ("if (replace) patch.replace = true;", with a module
+// parameter that defaults to false), nor a value that is not true
+// ("patch.replace = replace;").
 @runtime_cond@
 identifier p;
-expression C;
+expression C, E;
 statement S;
 position pos;
-symbol true;
 @@
 
 (
-if (C) p@pos.replace = \(true\|1\);
+if (C) p@pos.replace = E;
 |
-if (C) p@pos.replace = \(true\|1\); else S
+if (C) p@pos.replace = E; else S
 |
-if (C) S else p@pos.replace = \(true\|1\);
+if (C) S else p@pos.replace = E;
 |
-if (C) { ... p@pos.replace = \(true\|1\); ... }
+if (C) { ... p@pos.replace = E; ... }
 |
-if (C) { ... p@pos.replace = \(true\|1\); ... } else S
+if (C) { ... p@pos.replace = E; ... } else S
 |
-if (C) S else { ... p@pos.replace = \(true\|1\); ... }
+if (C) S else { ... p@pos.replace = E; ... }
+|
+if (C) p@pos->replace = E;
+|
+if (C) p@pos->replace = E; else S
+|
+if (C) S else p@pos->replace = E;
+|
+if (C) { ... p@pos->replace = E; ... }
+|
+if (C) { ... p@pos->replace = E; ... } else S
+|
+if (C) S else { ... p@pos->replace = E; ... }
 )
 
 @runtime@
 identifier p;
+expression E;
 position pos != runtime_cond.pos;
-symbol true;
 @@
 
-p@pos.replace = \(true\|1\)
+p@pos.replace = E
 
 @script:python@
 p << runtime.p;
+E << runtime.E;
 pos << runtime.pos;
 @@
 
-replace_at_runtime.add((pos[0].file, p))
+if is_true(pos[0].file, E):
+	replace_at_runtime.add((klpsv_module(pos[0].file), p))
+
+@runtime_ptr@
+identifier p;
+expression E;
+position pos != runtime_cond.pos;
+@@
+
+p@pos->replace = E
+
+@script:python@
+E << runtime_ptr.E;
+pos << runtime_ptr.pos;
+@@
+
+if is_true(pos[0].file, E):
+	replace_at_runtime.add((klpsv_module(pos[0].file), None))
 
 @r@
 identifier p;
@@ -230,7 +196,9 @@ p << r.p;
 pos << r.pos;
 @@
 
-if (pos[0].file, p) in replace_at_runtime or not klpsv_uses_shadow(pos[0].file):
+mod = klpsv_module(pos[0].file)
+if ((mod, p) in replace_at_runtime or (mod, None) in replace_at_runtime or
+    not klpsv_uses_shadow(pos[0].file)):
 	cocci.include_match(False)
 
 @depends on patch@
@@ -266,11 +234,11 @@ p << r.p;
 pos << r.pos;
 @@
 
-coccilib.org.print_todo(pos[0], "struct klp_patch %s lacks .replace = true in a file that uses shadow variables: make the patch cumulative (.replace = true)" % p)
+coccilib.org.print_todo(pos[0], "struct klp_patch %s lacks .replace = true in a module that uses shadow variables: make the patch cumulative (.replace = true)" % p)
 
 @script:python depends on report@
 p << r.p;
 pos << r.pos;
 @@
 
-coccilib.report.print_report(pos[0], "WARNING: struct klp_patch %s has no .replace = true but this file uses shadow variables: a stacked patch cannot hand them over to the next one; add .replace = true and carry every earlier fix (cumulative patch)" % p)
+coccilib.report.print_report(pos[0], "WARNING: struct klp_patch %s has no .replace = true but its module uses shadow variables: a stacked patch cannot hand them over to the next one; add .replace = true and carry every earlier fix (cumulative patch)" % p)

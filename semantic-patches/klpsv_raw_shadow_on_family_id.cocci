@@ -26,6 +26,8 @@
 // Options: --no-includes --include-headers
 // Keywords: livepatch, shadow variables, klpsv, KLPSV_FAMILY, KLPSV_ID, klp_shadow_get
 
+#include "include/klpsv_scan.cocci"
+
 virtual patch
 virtual context
 virtual org
@@ -36,94 +38,6 @@ virtual report
 
 import re
 
-# --- shared block: the KLPSV_FAMILY()s of a file -----------------------
-# The same text is in every rule that needs it (tests/cocci/run.sh checks
-# that the copies are identical): change them all together.
-# Coccinelle does not look into the arguments of a top-level macro, so the
-# families are read from the file's text (comments removed).
-
-_klpsv_files = {}
-# (quote and backslash characters spelled with chr(): spatch lexes script
-# code like C and would misread them in string literals, as it would a
-# slash-slash or slash-star)
-QUOTES = chr(34) + chr(39)
-BSL = chr(92)
-_klpsv_noise = re.compile(
-    "[/][/][^\n]*|[/][*].*?[*][/]|" +
-    "|".join("%s(?:%s.|[^%s%s\n])*%s" % (q, BSL * 2, q, BSL * 2, q)
-             for q in QUOTES), re.S)
-
-
-def _klpsv_scan(path):
-    """(code, #directives) of a C file, comments blanked out; cached."""
-    if path in _klpsv_files:
-        return _klpsv_files[path]
-    try:
-        with open(path, errors="replace") as fh:
-            text = fh.read()
-    except OSError:
-        text = ""
-
-    def blank(m):
-        s = m.group(0)
-        return s if s[0] in QUOTES else re.sub("[^\n]", " ", s)
-
-    text = _klpsv_noise.sub(blank, text)
-    text = text.replace(BSL + "\n", "  ")
-    code, directives = [], []
-    for line in text.split("\n"):
-        (directives if line.lstrip().startswith("#") else code).append(line)
-    _klpsv_files[path] = ("\n".join(code), directives)
-    return _klpsv_files[path]
-
-
-def _klpsv_args(text, start):
-    """Top-level arguments of the macro call whose "(" is text[start]."""
-    args, cur, depth, i = [], [], 0, start
-    while i < len(text):
-        c = text[i]
-        if c in QUOTES:
-            j = i + 1
-            while j < len(text) and text[j] != c:
-                j += 2 if text[j] == BSL else 1
-            cur.append(text[i:j + 1])
-            i = j + 1
-            continue
-        if c in "([{":
-            depth += 1
-            if depth == 1:
-                i += 1
-                continue
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0:
-                args.append("".join(cur).strip())
-                return args
-        elif c == "," and depth == 1:
-            args.append("".join(cur).strip())
-            cur = []
-            i += 1
-            continue
-        cur.append(c)
-        i += 1
-    return None
-
-
-def klpsv_families(path):
-    """{prefix: .id expression or None} of the KLPSV_FAMILY()s of a file."""
-    code, _ = _klpsv_scan(path)
-    fams = {}
-    for m in re.finditer(r"\bKLPSV_FAMILY\s*\(", code):
-        args = _klpsv_args(code, m.end() - 1)
-        if not args or not re.match(r"^\w+$", args[0]):
-            continue
-        fams[args[0]] = None
-        for a in args[2:]:
-            d = re.match(r"^\.\s*id\s*=\s*(.*)$", a, re.S)
-            if d:
-                fams[args[0]] = d.group(1).strip()
-    return fams
-# --- end of the shared block --------------------------------------------
 
 
 def _norm(s):
@@ -135,28 +49,6 @@ def _pretty(s):
     s = re.sub(r"(\w)\s+\(", r"\1(", s)
     s = re.sub(r"\(\s+", "(", s)
     return re.sub(r"\s+([),])", r"\1", s)
-
-
-def klpsv_expand(path, expr):
-    """expr with the object-like and function-like #defines of the file
-    substituted by their bodies, repeatedly (arguments are not substituted:
-    enough to see which ids an expression is built from)."""
-    _, directives = _klpsv_scan(path)
-    defs = {}
-    for d in directives:
-        m = re.match(r"\s*#\s*define\s+(\w+)(?:\([^)]*\))?(.*)$", d, re.S)
-        if m:
-            defs[m.group(1)] = m.group(2).strip()
-    seen = set()
-    for _ in range(10):
-        names = [n for n in re.findall(r"\b\w+\b", expr)
-                 if n in defs and n not in seen]
-        if not names:
-            break
-        for n in names:
-            seen.add(n)
-            expr = re.sub(r"\b%s\b" % re.escape(n), "(" + defs[n] + ")", expr)
-    return expr
 
 
 # file -> [(variable, .id expression)] of its struct klpsv_family initializers

@@ -11,15 +11,22 @@
 ///
 /// Reported: klp_shadow_free(), klp_shadow_free_all(), klpsv_free() and the
 /// prefix_free() accessors of the KLPSV_FAMILY()s of the file called in the
-/// module_exit() function itself, or in a static function of the same file
-/// that the module_exit() function calls directly.  klpsv_patch_exit() is
-/// what a klpsv patch calls from module_exit(): it frees nothing a
-/// successor uses, and is not reported.
+/// module_exit() function itself, or in a function of the same module
+/// (another file of it, for scripts/coccicheck) that the module_exit()
+/// function reaches through calls, up to four deep (the finding is then on
+/// the call in the exit function).  Not reported: klpsv_patch_exit(), what
+/// a klpsv patch calls from module_exit() (it frees nothing a successor
+/// uses), and a free under a test of a reference count or of a list's
+/// emptiness (if (!state->refcount), if (refcount_dec_and_test(...)),
+/// if (list_empty(&state->users))): the last user of a shared state
+/// freeing it, which is safe under atomic replace.
 //
 // Confidence: High
 // Copyright: klpsv developers
 // Options: --no-includes --include-headers
 // Keywords: livepatch, shadow variables, klp_shadow_free, klpsv_free, module_exit, atomic replace
+
+#include "include/klpsv_scan.cocci"
 
 virtual patch
 virtual context
@@ -29,104 +36,81 @@ virtual report
 @initialize:python@
 @@
 
-import re
+# module -> {function: [(free, position)]}; module -> its files
+frees = {}
+_mod_files = {}
+# (file, line, column) of frees under a refcount or emptiness test
+guarded = set()
+DEPTH = 4
 
-# --- shared block: the KLPSV_FAMILY()s of a file -----------------------
-# The same text is in every rule that needs it (tests/cocci/run.sh checks
-# that the copies are identical): change them all together.
-# Coccinelle does not look into the arguments of a top-level macro, so the
-# families are read from the file's text (comments removed).
-
-_klpsv_files = {}
-# (quote and backslash characters spelled with chr(): spatch lexes script
-# code like C and would misread them in string literals, as it would a
-# slash-slash or slash-star)
-QUOTES = chr(34) + chr(39)
-BSL = chr(92)
-_klpsv_noise = re.compile(
-    "[/][/][^\n]*|[/][*].*?[*][/]|" +
-    "|".join("%s(?:%s.|[^%s%s\n])*%s" % (q, BSL * 2, q, BSL * 2, q)
-             for q in QUOTES), re.S)
+GUARD = re.compile(r"refc|refcnt|refcount|_dec_and_test|kref_put|\busers?\b|\brefs?\b|\bnr_\w*users\b")
+EMPTY = re.compile(r"(^|[^!\s]\s*|[(&|]\s*)\bh?list_empty(_careful)?\s*\(")
 
 
-def _klpsv_scan(path):
-    """(code, #directives) of a C file, comments blanked out; cached."""
-    if path in _klpsv_files:
-        return _klpsv_files[path]
-    try:
-        with open(path, errors="replace") as fh:
-            text = fh.read()
-    except OSError:
-        text = ""
-
-    def blank(m):
-        s = m.group(0)
-        return s if s[0] in QUOTES else re.sub("[^\n]", " ", s)
-
-    text = _klpsv_noise.sub(blank, text)
-    text = text.replace(BSL + "\n", "  ")
-    code, directives = [], []
-    for line in text.split("\n"):
-        (directives if line.lstrip().startswith("#") else code).append(line)
-    _klpsv_files[path] = ("\n".join(code), directives)
-    return _klpsv_files[path]
+def guard_cond(c):
+	c = c.strip()
+	if GUARD.search(c):
+		return True
+	return re.match(r"^\(*\s*h?list_empty(_careful)?\s*\(", c) is not None
 
 
-def _klpsv_args(text, start):
-    """Top-level arguments of the macro call whose "(" is text[start]."""
-    args, cur, depth, i = [], [], 0, start
-    while i < len(text):
-        c = text[i]
-        if c in QUOTES:
-            j = i + 1
-            while j < len(text) and text[j] != c:
-                j += 2 if text[j] == BSL else 1
-            cur.append(text[i:j + 1])
-            i = j + 1
-            continue
-        if c in "([{":
-            depth += 1
-            if depth == 1:
-                i += 1
-                continue
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0:
-                args.append("".join(cur).strip())
-                return args
-        elif c == "," and depth == 1:
-            args.append("".join(cur).strip())
-            cur = []
-            i += 1
-            continue
-        cur.append(c)
-        i += 1
-    return None
+def module_calls(mod, f):
+	"""The names f calls, f being a function of the module."""
+	out = set()
+	for path in _mod_files.get(mod, []):
+		out |= klpsv_text_calls(path).get(f, set())
+	return out
 
 
-def klpsv_families(path):
-    """{prefix: .id expression or None} of the KLPSV_FAMILY()s of a file."""
-    code, _ = _klpsv_scan(path)
-    fams = {}
-    for m in re.finditer(r"\bKLPSV_FAMILY\s*\(", code):
-        args = _klpsv_args(code, m.end() - 1)
-        if not args or not re.match(r"^\w+$", args[0]):
-            continue
-        fams[args[0]] = None
-        for a in args[2:]:
-            d = re.match(r"^\.\s*id\s*=\s*(.*)$", a, re.S)
-            if d:
-                fams[args[0]] = d.group(1).strip()
-    return fams
-# --- end of the shared block --------------------------------------------
+def here(p):
+	return (p[0].file, p[0].line, p[0].column)
+
+
+def reach(mod, fn):
+	"""(free, position, path) of the first free reached from fn, or None."""
+	seen = set()
+	todo = [(fn, [])]
+	for _ in range(DEPTH):
+		nxt = []
+		for f, path in todo:
+			if f in seen:
+				continue
+			seen.add(f)
+			for fr, pf in frees.get(mod, {}).get(f, []):
+				return fr, pf, path
+			for g in sorted(module_calls(mod, f)):
+				nxt.append((g, path + [g]))
+		todo = nxt
+	return None
+
+
+def exit_finding(fexit, g, pc):
+	"""The message of a call of g at pc in fexit, or None."""
+	mod = klpsv_module(pc[0].file)
+	_mod_files.setdefault(mod, klpsv_module_files(pc[0].file))
+	if klpsv_frees(g, pc[0]):
+		if here(pc) in guarded:
+			return None
+		return ("%s() called from module_exit function %s()" % (g, fexit), g)
+	if g == fexit:
+		return None
+	r = reach(mod, g)
+	if r is None:
+		return None
+	fr, pf, path = r
+	where = "line %s" % pf[0].line
+	if pf[0].file != pc[0].file:
+		where = "%s:%s" % (pf[0].file.split("/")[-1], pf[0].line)
+	via = "" if not path else ", through %s()" % "(), ".join(path)
+	return ("%s() frees shadow variables (%s() at %s%s) and is called from module_exit function %s()" % (g, fr, where, via, fexit), fr)
 
 
 def klpsv_frees(fr, pos):
-    """Whether fr frees shadow variables: the raw calls, klpsv_free(), or
-    the prefix_free() accessor of a KLPSV_FAMILY() of the file."""
-    if fr in ("klp_shadow_free", "klp_shadow_free_all", "klpsv_free"):
-        return True
-    return fr.endswith("_free") and fr[:-len("_free")] in klpsv_families(pos.file)
+	"""Whether fr frees shadow variables: the raw calls, klpsv_free(), or
+	the prefix_free() accessor of a KLPSV_FAMILY() of the file."""
+	if fr in ("klp_shadow_free", "klp_shadow_free_all", "klpsv_free"):
+		return True
+	return fr.endswith("_free") and fr[:-len("_free")] in klpsv_families(pos.file)
 
 
 RAW_FIX = ("free them from the post_unpatch callback instead, and only when "
@@ -137,13 +121,13 @@ KLPSV_FIX = ("klpsv frees a family's instances itself when the patch is "
 
 
 def klpsv_exit_fix(fr):
-    return RAW_FIX if fr.startswith("klp_shadow_") else KLPSV_FIX
+	return RAW_FIX if fr.startswith("klp_shadow_") else KLPSV_FIX
 
 
 def klpsv_exit_todo(fr):
-    if fr.startswith("klp_shadow_"):
-        return "free them from post_unpatch, only when really disabled"
-    return "klpsv frees them on a real disable; call only klpsv_patch_exit()"
+	if fr.startswith("klp_shadow_"):
+		return "free them from post_unpatch, only when really disabled"
+	return "klpsv frees them on a real disable; call only klpsv_patch_exit()"
 
 @exitfn@
 declarer name module_exit;
@@ -152,37 +136,39 @@ identifier fexit;
 
 module_exit(fexit);
 
-// The freeing call written directly in the exit function.
-@direct depends on exitfn@
-identifier exitfn.fexit;
+// Frees under a test of a reference count or of emptiness: the last user
+// of a shared state frees it.
+@guard depends on exitfn@
+expression C : script:python () { guard_cond(C) };
 identifier fr =~ "^(klp_shadow_free_all|[A-Za-z0-9_]+_free)$";
-position p;
+position pg;
+statement S;
 @@
 
-fexit(...)
-{
-  <+...
-  fr@p(...)
-  ...+>
-}
+(
+if (C) { <+... fr@pg(...) ...+> } else S
+|
+if (C) { <+... fr@pg(...) ...+> }
+|
+if (C) fr@pg(...); else S
+|
+if (C) fr@pg(...);
+)
 
 @script:python@
-fr << direct.fr;
-p << direct.p;
+pg << guard.pg;
 @@
 
-if not klpsv_frees(fr, p[0]):
-	cocci.include_match(False)
+guarded.add(here(pg))
 
-// A static function of this file that frees shadow variables ...
-@helper@
-type T;
-identifier h;
+// What every function of the module frees and calls.
+@freeing depends on exitfn@
+identifier f;
 identifier fr =~ "^(klp_shadow_free_all|[A-Za-z0-9_]+_free)$";
 position pf;
 @@
 
-static T h(...)
+f(...)
 {
   <+...
   fr@pf(...)
@@ -190,82 +176,66 @@ static T h(...)
 }
 
 @script:python@
-fr << helper.fr;
-pf << helper.pf;
+f << freeing.f;
+fr << freeing.fr;
+pf << freeing.pf;
 @@
 
-if not klpsv_frees(fr, pf[0]):
-	cocci.include_match(False)
+if klpsv_frees(fr, pf[0]) and here(pf) not in guarded:
+	frees.setdefault(klpsv_module(pf[0].file), {}).setdefault(f, []).append((fr, pf))
 
-// ... called directly from the exit function.
-@indirect depends on exitfn@
-identifier exitfn.fexit, helper.h;
+// The calls of the exit function that free, or reach a free.
+@incall@
+identifier exitfn.fexit;
+identifier g;
 position pc;
 @@
 
 fexit(...)
 {
   <+...
-  h@pc(...)
+  g@pc(...)
   ...+>
 }
 
+@script:python@
+fexit << exitfn.fexit;
+g << incall.g;
+pc << incall.pc;
+@@
+
+if exit_finding(fexit, g, pc) is None:
+	cocci.include_match(False)
+
 @depends on context@
-identifier exitfn.fexit, direct.fr;
-position direct.p;
+identifier exitfn.fexit, incall.g;
+position incall.pc;
 @@
 
 fexit(...)
 {
   <+...
-* fr@p(...)
-  ...+>
-}
-
-@depends on context@
-identifier exitfn.fexit, helper.h;
-position indirect.pc;
-@@
-
-fexit(...)
-{
-  <+...
-* h@pc(...)
+* g@pc(...)
   ...+>
 }
 
 @script:python depends on org@
-p << direct.p;
-fr << direct.fr;
 fexit << exitfn.fexit;
+g << incall.g;
+pc << incall.pc;
 @@
 
-coccilib.org.print_todo(p[0], "%s() called from module_exit function %s(): the successor livepatch still needs these shadow variables; %s" % (fr, fexit, klpsv_exit_todo(fr)))
-
-@script:python depends on org@
-pc << indirect.pc;
-pf << helper.pf;
-h << helper.h;
-fr << helper.fr;
-fexit << exitfn.fexit;
-@@
-
-coccilib.org.print_todo(pc[0], "%s() calls %s() (line %s) from module_exit function %s(): the successor livepatch still needs these shadow variables; %s" % (h, fr, pf[0].line, fexit, klpsv_exit_todo(fr)))
+what, fr = exit_finding(fexit, g, pc)
+coccilib.org.print_todo(pc[0], "%s: the successor livepatch still needs these shadow variables; %s" % (what, klpsv_exit_todo(fr)))
 
 @script:python depends on report@
-p << direct.p;
-fr << direct.fr;
 fexit << exitfn.fexit;
+g << incall.g;
+pc << incall.pc;
 @@
 
-coccilib.report.print_report(p[0], "WARNING: %s() called from module_exit function %s(): with atomic replace the successor livepatch still uses these shadow variables; %s" % (fr, fexit, klpsv_exit_fix(fr)))
-
-@script:python depends on report@
-pc << indirect.pc;
-pf << helper.pf;
-h << helper.h;
-fr << helper.fr;
-fexit << exitfn.fexit;
-@@
-
-coccilib.report.print_report(pc[0], "WARNING: %s() frees shadow variables (%s() at line %s) and is called from module_exit function %s(): with atomic replace the successor livepatch still uses them; %s" % (h, fr, pf[0].line, fexit, klpsv_exit_fix(fr)))
+what, fr = exit_finding(fexit, g, pc)
+if what.startswith(g + "() called"):
+	coccilib.report.print_report(pc[0], "WARNING: %s: with atomic replace the successor livepatch still uses these shadow variables; %s" % (what, klpsv_exit_fix(fr)))
+else:
+	coccilib.report.print_report(pc[0], "WARNING: %s: with atomic replace the successor livepatch still uses them; %s" % (what, klpsv_exit_fix(fr)))

@@ -22,6 +22,8 @@
 // Options: --no-includes --include-headers
 // Keywords: livepatch, shadow variables, function pointer, module unload, atomic replace
 
+#include "include/klpsv_scan.cocci"
+
 virtual patch
 virtual context
 virtual org
@@ -32,8 +34,9 @@ virtual report
 
 import re
 
-# State about the file being processed (files are processed one by one;
-# every collecting script calls enter() first).
+# State about the module being processed (a file, or the files
+# scripts/coccicheck groups into one module: a symbol of any of them is in
+# the module's memory); every collecting script calls enter() first.
 current = [None]
 modsyms = {}		# name -> "function" | "array" | "object", defined here
 fndefs = set()		# names of the functions defined in the file
@@ -41,15 +44,15 @@ statics = set()		# (line, column) of static declarations
 externs = set()		# (line, column) of extern declarations
 
 def enter(p):
-	if p[0].file != current[0]:
-		current[0] = p[0].file
+	if klpsv_module(p[0].file) != current[0]:
+		current[0] = klpsv_module(p[0].file)
 		modsyms.clear()
 		fndefs.clear()
 		statics.clear()
 		externs.clear()
 
 def key(p):
-	return (p[0].line, p[0].column)
+	return (p[0].file, p[0].line, p[0].column)
 
 def strip_casts(v):
 	v = v.strip()
@@ -316,9 +319,49 @@ c(...)
   ...+>
 }
 
+// Module objects linked into shadow data through the list and RCU
+// helpers: the shadow data then points at the module object (and the
+// module object at the shadow data), whichever argument is which.
+@link_sv@
+identifier svp.fn;
+expression svp.E;
+expression V : script:python () { module_pointer(V) is not None };
+identifier fld, fld2;
+identifier lf = {list_add, list_add_tail, list_add_rcu, list_add_tail_rcu,
+                 hlist_add_head, hlist_add_head_rcu, hlist_add_before,
+                 hlist_add_behind, hlist_add_before_rcu, hlist_add_behind_rcu,
+                 list_move, list_move_tail, list_splice, list_splice_init,
+                 list_splice_tail, list_splice_tail_init,
+                 rcu_assign_pointer, RCU_INIT_POINTER, WRITE_ONCE};
+position p;
+@@
+
+fn(...)
+{
+  <+...
+(
+  lf(V@p, &E->fld)
+|
+  lf(V@p, &E->fld.fld2)
+|
+  lf(V@p, E)
+|
+  lf(&E->fld, V@p)
+|
+  lf(&E->fld.fld2, V@p)
+|
+  lf(E->fld, V@p)
+|
+  lf(E->fld.fld2, V@p)
+|
+  lf(*E, V@p)
+)
+  ...+>
+}
+
 @depends on context@
 expression V : script:python () { module_pointer(V) is not None };
-position p = {store_sv.p, store_alias.p, store_sd.p};
+position p = {store_sv.p, store_alias.p, store_sd.p, link_sv.p};
 @@
 
 * V@p
@@ -374,3 +417,21 @@ c << ctor.c;
 @@
 
 coccilib.report.print_report(p[0], report_msg(V, "through %s in constructor %s()" % (sd, c)))
+
+@script:python depends on org@
+p << link_sv.p;
+V << link_sv.V;
+E << svp.E;
+lf << link_sv.lf;
+@@
+
+coccilib.org.print_todo(p[0], org_msg(V, "through %s by %s()" % (E, lf)))
+
+@script:python depends on report@
+p << link_sv.p;
+V << link_sv.V;
+E << svp.E;
+lf << link_sv.lf;
+@@
+
+coccilib.report.print_report(p[0], report_msg(V, "through %s, linked by %s()" % (E, lf)))

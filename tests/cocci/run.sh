@@ -10,7 +10,7 @@
 #   neg-*.c          near misses it must not report (at least 2 files)
 #   expected.report  the exact report-mode output, sorted, paths relative
 #   expected.patch   the exact patch-mode output (rules with a patch mode),
-#                    made with --patch . so that its headers read a/FILE and
+#                    made with --patch <fixture dir> so that its headers read a/FILE and
 #                    b/FILE (any /tmp/cocci-output-* name is normalized too)
 #
 # For every rule: the rule parses; the report output equals expected.report,
@@ -33,6 +33,9 @@ top=$(cd "$here/../.." && pwd)
 rules_dir=$top/semantic-patches
 coccicheck=$top/scripts/coccicheck
 SPATCH=${SPATCH:-spatch}
+COCCI_PYTHON=${COCCI_PYTHON-/usr/bin/python3}
+pyopt=()
+[ -n "$COCCI_PYTHON" ] && [ -x "$COCCI_PYTHON" ] && pyopt=(--python "$COCCI_PYTHON")
 export LC_ALL=C
 
 regen=
@@ -93,16 +96,23 @@ normalize_patch() {
 }
 
 # run_spatch RULE MODE OUT [spatch args...]: on every *.c file of the
-# current directory, one file per group, in sorted order.
+# current directory, one file per group, in sorted order.  spatch runs in
+# the rules directory (where it finds the rules' #include files) on
+# absolute paths; the paths it prints are made relative again.
 run_spatch() {
 	local rule=$1 mode=$2 out=$3
 	shift 3
-	local opts
+	local opts here_re
 	# shellcheck disable=SC2207
 	opts=($(sed -n 's|^// Options:||p' "$rule" | head -n1))
-	compgen -G '*.c' | sort | sed '$!G' >"$tmp/groups"
-	"$SPATCH" --very-quiet -D "$mode" --sp-file "$rule" "${opts[@]}" \
-		--file-groups "$tmp/groups" "$@" >"$out" 2>"$tmp/spatch.err"
+	compgen -G '*.c' | sort | sed -e "s|^|$PWD/|" -e '$!G' >"$tmp/groups"
+	here_re=$(printf '%s/' "$PWD" | sed 's/[][\\.*^$|]/\\&/g')
+	(cd "$rules_dir" && "$SPATCH" "${pyopt[@]}" --very-quiet -D "$mode" --sp-file "$rule" \
+		"${opts[@]}" --file-groups "$tmp/groups" "$@") >"$out.abs" 2>"$tmp/spatch.err"
+	local rc=$?
+	sed -e "s|^$here_re||" -e "s|view:$here_re|view:|" \
+		-e "s#^\(---\|+++\) $here_re#\1 #" "$out.abs" >"$out"
+	return $rc
 }
 
 # Files named in report lines / diff headers / org items.
@@ -121,7 +131,7 @@ check_rule() {
 	grep -q 'depends on patch' "$rule" && has_patch=1
 
 	# Parse, and enough fixtures of both kinds.
-	if "$SPATCH" --parse-cocci "$rule" -D report >/dev/null 2>"$tmp/parse.err"; then
+	if (cd "$rules_dir" && "$SPATCH" --parse-cocci "$rule" -D report) >/dev/null 2>"$tmp/parse.err"; then
 		ok "$name: parses"
 	else
 		not_ok "$name: parses" "$(tail -n 5 "$tmp/parse.err")"
@@ -174,7 +184,7 @@ check_rule() {
 	fi
 
 	# context: a marked diff for exactly the reported files
-	if run_spatch "$rule" context "$tmp/context" --patch . &&
+	if run_spatch "$rule" context "$tmp/context" --patch "$PWD" &&
 		[ "$(files_of_diff "$tmp/context")" = "$(files_of_report "$tmp/report")" ]; then
 		ok "$name: context"
 	else
@@ -190,7 +200,7 @@ check_rule() {
 		fi
 		return
 	fi
-	if ! run_spatch "$rule" patch "$tmp/patch.raw" --patch .; then
+	if ! run_spatch "$rule" patch "$tmp/patch.raw" --patch "$PWD"; then
 		not_ok "$name: patch" "spatch failed:" "$(tail -n 5 "$tmp/spatch.err")"
 		return
 	fi
@@ -217,7 +227,7 @@ check_rule() {
 		not_ok "$name: patch applies and is complete" "$(cat "$tmp/apply.err")"
 		return
 	fi
-	if (cd "$tmp/applied" && run_spatch "$rule" patch "$tmp/patch2" --patch .) &&
+	if (cd "$tmp/applied" && run_spatch "$rule" patch "$tmp/patch2" --patch "$PWD") &&
 		[ ! -s "$tmp/patch2" ]; then
 		ok "$name: patch applies and is complete"
 	else
@@ -233,6 +243,7 @@ for r in "$rules_dir"/*.cocci; do
 done
 for d in "$here"/*/; do
 	d=$(basename "$d")
+	case $d in modules | real) continue ;; esac
 	[ -e "$rules_dir/$d.cocci" ] ||
 		not_ok "tests/cocci/$d has a rule" "no semantic-patches/$d.cocci"
 done
@@ -255,49 +266,68 @@ done
 
 [ ${#only[@]} -gt 0 ] && finish
 
-# The python block that reads KLPSV_FAMILY() declarations is copied into
-# every rule that needs it (a rule is one file): the copies must not drift.
-shared_block() {
-	sed -n '/^# --- shared block:/,/^# --- end of the shared block/p' "$1"
-}
-copies=()
-for r in "$rules_dir"/*.cocci; do
-	[ -n "$(shared_block "$r")" ] && copies+=("$r")
-done
-why=()
-for r in "${copies[@]}"; do
-	cmp -s <(shared_block "${copies[0]}") <(shared_block "$r") ||
-		why+=("$(basename "$r") differs from $(basename "${copies[0]}"):" \
-			"$(diff <(shared_block "${copies[0]}") <(shared_block "$r"))")
-done
-if [ ${#copies[@]} -ge 2 ] && [ ${#why[@]} -eq 0 ]; then
-	ok "the shared KLPSV_FAMILY() reader is the same in ${#copies[@]} rules"
-else
-	not_ok "the shared KLPSV_FAMILY() reader is the same in every rule" \
-		"copies: ${#copies[@]}" "${why[@]}"
-fi
-
-# scripts/coccicheck, end to end, on the fixtures.
+# scripts/coccicheck, end to end, on the fixtures: each rule alone (the
+# fixtures of one rule may well hold findings of another) on its fixture
+# files (named one by one: no file joins another's module).
 cd "$top" || exit 2
+why=()
 for name in "${rules[@]}"; do
-	sed "s#^#tests/cocci/$name/#" "tests/cocci/$name/expected.report"
-done | sort_report >"$tmp/all.expected"
-"$coccicheck" tests/cocci >"$tmp/all.out" 2>"$tmp/all.err"
-rc=$?
-if [ $rc -eq 1 ] && cmp -s "$tmp/all.expected" "$tmp/all.out"; then
-	ok "coccicheck: reports every fixture finding, exit 1"
+	mkdir -p "$tmp/rules-$name"
+	ln -sf "$rules_dir/$name.cocci" "$rules_dir/include" "$tmp/rules-$name/"
+	sed "s#^#tests/cocci/$name/#" "tests/cocci/$name/expected.report" |
+		sort_report >"$tmp/one.expected"
+	COCCICHECK_RULES=$tmp/rules-$name "$coccicheck" tests/cocci/"$name"/*.c \
+		>"$tmp/one.out" 2>"$tmp/one.err"
+	rc=$?
+	if [ $rc -ne 1 ] || ! cmp -s "$tmp/one.expected" "$tmp/one.out"; then
+		why+=("$name: exit $rc" "$(diff -u "$tmp/one.expected" "$tmp/one.out" | tail -n +3)" \
+			"$(cat "$tmp/one.err")")
+	fi
+done
+if [ ${#why[@]} -eq 0 ]; then
+	ok "coccicheck: each rule reports its fixtures' findings, and nothing on its negative fixtures, exit 1"
 else
-	not_ok "coccicheck: reports every fixture finding, exit 1" "exit $rc" \
-		"$(diff -u "$tmp/all.expected" "$tmp/all.out" | tail -n +3)" "$(cat "$tmp/all.err")"
+	not_ok "coccicheck: each rule reports its fixtures' findings, and nothing on its negative fixtures, exit 1" "${why[@]}"
 fi
 
-"$coccicheck" tests/cocci/*/neg-*.c >"$tmp/neg.out" 2>&1
+# Whole modules (tests/cocci/modules/<case>/) and the real-world corpus
+# (tests/cocci/real/): every rule, the directory as coccicheck groups it,
+# against the case's expected.report (stderr, the parse failures, against
+# expected.stderr when there is one).
+for d in tests/cocci/modules/*/ tests/cocci/real/; do
+	[ -d "$d" ] || continue
+	d=${d%/}
+	"$coccicheck" "$d" >"$tmp/mod.out" 2>"$tmp/mod.err"
+	rc=$?
+	grep -v '^coccicheck: .*parsed\|cannot parse' "$tmp/mod.err" >"$tmp/mod.err2"
+	if [ -n "$regen" ]; then
+		cp "$tmp/mod.out" "$d/expected.report"
+		grep 'cannot parse\|could not be parsed' "$tmp/mod.err" >"$d/expected.stderr" || rm -f "$d/expected.stderr"
+	fi
+	why=()
+	cmp -s "$d/expected.report" "$tmp/mod.out" ||
+		why+=("output differs from $d/expected.report:" "$(diff -u "$d/expected.report" "$tmp/mod.out" | tail -n +3)")
+	if [ -e "$d/expected.stderr" ]; then
+		grep 'cannot parse\|could not be parsed' "$tmp/mod.err" | cmp -s "$d/expected.stderr" - ||
+			why+=("parse failures differ from $d/expected.stderr:" "$(cat "$tmp/mod.err")")
+	fi
+	[ -s "$tmp/mod.err2" ] && why+=("stderr:" "$(cat "$tmp/mod.err2")")
+	want=0
+	[ -s "$d/expected.report" ] && want=1
+	[ $rc -eq $want ] || why+=("exit $rc, not $want")
+	if [ ${#why[@]} -eq 0 ]; then
+		ok "coccicheck $d: $(grep -c . "$d/expected.report") expected findings"
+	else
+		not_ok "coccicheck $d: expected findings" "${why[@]}"
+	fi
+done
+
+STRICT=1 "$coccicheck" tests/cocci/modules/parse-failures >/dev/null 2>"$tmp/strict.err"
 rc=$?
-if [ $rc -eq 0 ] && [ ! -s "$tmp/neg.out" ]; then
-	ok "coccicheck: every negative fixture is clean under every rule, exit 0"
+if [ $rc -eq 2 ] && grep -q 'STRICT=1' "$tmp/strict.err"; then
+	ok "coccicheck: STRICT=1 makes parse failures an error, exit 2"
 else
-	not_ok "coccicheck: every negative fixture is clean under every rule, exit 0" \
-		"exit $rc" "$(cat "$tmp/neg.out")"
+	not_ok "coccicheck: STRICT=1 makes parse failures an error, exit 2" "exit $rc" "$(cat "$tmp/strict.err")"
 fi
 
 for m in patch context org; do
