@@ -46,10 +46,20 @@ for t in "$HERE"/guest/*.sh ${EXTRA:+"$HERE"/guest/extra/*.sh}; do
 	cat "$HERE/guest/lib/stress.sh" "$t" >"$GUEST/$(basename "$t")"
 done
 
+# A kernel with KASAN (the debug kernel) runs the same tests several
+# times slower under TCG: give its guest longer (the knob: VMTEST_TIMEOUT,
+# seconds for the whole guest).
+CACHE=${KLPSV_CACHE:-/var/cache/klpsv}
+# shellcheck source=../vm/detectors.sh
+. "$ROOT/tests/vm/detectors.sh"
+DETECTORS=$(detectors "$KVER")
+has_detector KASAN && timeout=1800 || timeout=600
+
 OUT=$MODDIR/stress.out
 start=$(date +%s)
 set +e
-VMTEST_MEM=${VMTEST_MEM:-1024} "$ROOT/tests/vm/run.sh" --tests "$GUEST" \
+VMTEST_TIMEOUT=${VMTEST_TIMEOUT:-$timeout} VMTEST_MEM=${VMTEST_MEM:-1024} \
+	"$ROOT/tests/vm/run.sh" --tests "$GUEST" \
 	${ONLY:+--only "$ONLY"} "$KVER" "$MODDIR" >"$OUT" 2>&1
 rc=$?
 set -e
