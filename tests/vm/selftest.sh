@@ -32,6 +32,8 @@ expect_failure() {
 	rc=$?
 	if [ "$rc" != 0 ] && grep -q -- "$expect" <<<"$out"; then
 		echo "ok - $name: run.sh exited $rc and said '$(grep -m1 -o -- "$expect.*" <<<"$out")'"
+		# The first line of the kernel's report, when there is one.
+		sed -n '/reports a problem/{n;p;q}' <<<"$out"
 		pass=$((pass + 1))
 	else
 		echo "not ok - $name: run.sh exited $rc; expected a failure saying '$expect'"
