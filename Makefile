@@ -7,8 +7,10 @@ CACHE ?= /var/cache/klpsv
 
 # The default kernel is Debian 12's 6.1, never the kernel the host runs.
 KVER ?= $(KVER_61)
-ALL_KVERS := $(KVER_61) $(KVER_612) $(KVER_612RT)
-KDIR = /lib/modules/$(KVER)/build
+ALL_KVERS := $(KVER_61) $(KVER_612) $(KVER_612RT) $(KVER_DEBUG)
+# Debian kernels build against their headers; the debug kernel, which
+# setup builds, against its tree (KDIR_<kver> in kernels.mk).
+KDIR = $(or $(KDIR_$(KVER)),/lib/modules/$(KVER)/build)
 BUILD = build/$(KVER)
 
 # Sources copied into build/<kver>/ so kernels never share object files.
@@ -122,6 +124,7 @@ tsan:
 	tests/unit/tsan.sh $(T)
 
 check: need-kernels
+	@test -n "$(KVER_DEBUG)" || { echo "no debug kernel in $(CACHE)/kernels.mk: run 'make setup'" >&2; exit 1; }
 	$(MAKE) unit
 	$(MAKE) cocci-test
 	$(MAKE) coccicheck
@@ -130,6 +133,7 @@ check: need-kernels
 	$(MAKE) sparse
 	$(MAKE) fuzz
 	$(MAKE) vmtest-selftest WERROR=1
+	$(MAKE) vmtest-selftest KVER=$(KVER_DEBUG) WERROR=1
 	$(MAKE) vmtest-all WERROR=1
 	$(MAKE) stress-all WERROR=1
 	$(MAKE) stress-unsync

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install everything the klpsv tests use, from Debian packages only:
-# host tools, and three kernels (6.1, 6.12, 6.12 PREEMPT_RT) with headers.
+# host tools, and three kernels (6.1, 6.12, 6.12 PREEMPT_RT) with headers;
+# and builds a fourth, the debug kernel, from Debian's linux-source-6.12
+# with scripts/debug-kernel.config (KASAN, lockdep, atomic-sleep checks,
+# KFENCE, ...), kept with its build tree in the cache.
 #
 # Kernel versions are chosen by asking apt, then recorded in one place,
 # $KLPSV_CACHE/kernels.mk, which the Makefile reads.  Kernel images are
@@ -16,6 +19,11 @@ set -euo pipefail
 CACHE=${KLPSV_CACHE:-/var/cache/klpsv}
 TOOLS="qemu-system-x86 busybox-static cpio kmod sparse coccinelle liburcu-dev
 	make gcc libc6-dev clang valgrind libclang-rt-14-dev linux-source-6.1 xz-utils"
+# What building the debug kernel takes.
+DEBUG_PKGS="linux-source-6.12 flex bison bc libelf-dev libssl-dev"
+DEBUG_FRAGMENT=$(cd "$(dirname "$0")" && pwd)/debug-kernel.config
+# Bump to rebuild the debug kernel when the build steps below change.
+DEBUG_RECIPE=1
 
 die() { echo "setup: $*" >&2; exit 1; }
 
@@ -90,16 +98,60 @@ fetch_image() {
 	[ -f "$dir/boot/vmlinuz-$kver" ] || die "package $pkg has no boot/vmlinuz-$kver"
 }
 
+# Build the debug kernel into $CACHE/kernels/$KVER_DEBUG/: boot/vmlinuz-*
+# and boot/config-* as the Debian kernels have them, and build/, the built
+# tree out-of-tree modules build against.  Nothing to do when the cached
+# kernel was built from the same fragment.  Built in a .tmp directory that
+# is renamed when complete, so an interrupted build starts over.
+build_debug_kernel() {
+	local kver=$1 dir=$CACHE/kernels/$1 tmp=$CACHE/kernels/$1.tmp
+	local log=$CACHE/debug-kernel.log want start got missing
+	want="$(sha256sum <"$DEBUG_FRAGMENT" | cut -d' ' -f1) recipe $DEBUG_RECIPE"
+	[ -f "$dir/boot/vmlinuz-$kver" ] && [ -f "$dir/build/Module.symvers" ] &&
+		[ "$(cat "$dir/fragment.sha256" 2>/dev/null)" = "$want" ] && return
+	[ -f /usr/src/linux-source-6.12.tar.xz ] ||
+		die "package linux-source-6.12 installed but /usr/src/linux-source-6.12.tar.xz is missing"
+	echo "setup: building the debug kernel $kver (a few minutes; log: $log)"
+	start=$(date +%s)
+	rm -rf "$tmp" && mkdir -p "$tmp/boot"
+	tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$tmp" ||
+		die "cannot extract /usr/src/linux-source-6.12.tar.xz"
+	mv "$tmp/linux-source-6.12" "$tmp/build"
+	(
+		set -e
+		cd "$tmp/build"
+		make tinyconfig
+		scripts/kconfig/merge_config.sh -m .config "$DEBUG_FRAGMENT"
+		make olddefconfig
+		make -j"$(nproc)" bzImage modules
+	) >"$log" 2>&1 || die "building the debug kernel failed, see $log"
+	# Every line of the fragment must have survived olddefconfig.
+	missing=$(grep '^CONFIG_' "$DEBUG_FRAGMENT" | grep -vxFf "$tmp/build/.config";
+		sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/^\1=/p' "$DEBUG_FRAGMENT" |
+			grep -f - "$tmp/build/.config" || true)
+	[ -z "$missing" ] || die "debug kernel: not in the final .config (a dependency is missing):" $missing
+	got=$(make -s -C "$tmp/build" kernelrelease)
+	[ "$got" = "$kver" ] || die "debug kernel: built $got, expected $kver (delete $CACHE/kernels.mk to choose again)"
+	cp "$tmp/build/arch/x86/boot/bzImage" "$tmp/boot/vmlinuz-$kver"
+	cp "$tmp/build/.config" "$tmp/boot/config-$kver"
+	cp "$tmp/build/System.map" "$tmp/boot/System.map-$kver"
+	echo "$want" >"$tmp/fragment.sha256"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	echo "setup: built the debug kernel $kver in $(($(date +%s) - start))s"
+}
+
 mkdir -p "$CACHE"
 
 if [ -f "$CACHE/kernels.mk" ]; then
 	# shellcheck disable=SC1090
-	eval "$(sed 's/ *:\?= */=/' "$CACHE/kernels.mk")"
+	eval "$(sed -n 's/^\(KVER_[A-Z0-9]*\) *:= */\1=/p' "$CACHE/kernels.mk")"
 else
 	choose_kernels
 fi
 
-install_pkgs $TOOLS "linux-headers-$KVER_61" "linux-headers-$KVER_612" "linux-headers-$KVER_612RT"
+install_pkgs $TOOLS $DEBUG_PKGS \
+	"linux-headers-$KVER_61" "linux-headers-$KVER_612" "linux-headers-$KVER_612RT"
 fetch_image "$KVER_61" "linux-image-$KVER_61-unsigned"
 fetch_image "$KVER_612" "linux-image-$KVER_612-unsigned"
 fetch_image "$KVER_612RT" "linux-image-$KVER_612RT-unsigned"
@@ -108,10 +160,20 @@ for k in "$KVER_61" "$KVER_612" "$KVER_612RT"; do
 	[ -f "/usr/src/linux-headers-$k/Makefile" ] || die "package linux-headers-$k installed but /usr/src/linux-headers-$k is missing"
 done
 
+# The debug kernel is named after the linux-source-6.12 it is built from.
+if [ -z "${KVER_DEBUG:-}" ]; then
+	v=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	KVER_DEBUG=${v%%-*}-klpsv-debug
+fi
+build_debug_kernel "$KVER_DEBUG"
+
 cat >"$CACHE/kernels.mk.tmp" <<EOF
 # Chosen by scripts/setup.sh from apt; delete this file to choose again.
 KVER_61 := $KVER_61
 KVER_612 := $KVER_612
 KVER_612RT := $KVER_612RT
+# Built by scripts/setup.sh from linux-source-6.12 and scripts/debug-kernel.config.
+KVER_DEBUG := $KVER_DEBUG
+KDIR_$KVER_DEBUG := $CACHE/kernels/$KVER_DEBUG/build
 EOF
 mv "$CACHE/kernels.mk.tmp" "$CACHE/kernels.mk"

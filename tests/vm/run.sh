@@ -11,7 +11,11 @@
 # MODDIR is the per-kernel build directory holding the .ko files.  Exits
 # non-zero on a failed or missing test, a guest that did not finish (the
 # serial log path is printed), or a kernel log that shows a WARNING, BUG,
-# Oops, Call Trace or a lockdep report.
+# Oops, Call Trace, or a report of one of the kernel's detectors (KASAN,
+# KFENCE, lockdep, atomic-sleep checks, list or object debugging, SLUB
+# debugging, hung tasks), naming the detector.  Which detectors a kernel
+# has is read from its config (detectors.sh); every kernel boots with
+# slub_debug=FZPU, and those with KFENCE with kfence.sample_interval set.
 
 set -euo pipefail
 
@@ -39,6 +43,13 @@ die() { echo "vmtest: $*" >&2; exit 1; }
 
 VMLINUZ=$CACHE/kernels/$KVER/boot/vmlinuz-$KVER
 [ -f "$VMLINUZ" ] || die "no kernel image $VMLINUZ: run 'make setup'"
+# shellcheck source=detectors.sh
+. "$HERE/detectors.sh"
+DETECTORS=$(detectors "$KVER")
+# KFENCE samples one allocation in every KFENCE_MS milliseconds (it is
+# built into the 6.12 kernels but off unless this is set).
+APPEND="console=ttyS0 quiet panic=-1 oops=panic slub_debug=FZPU"
+has_detector KFENCE && APPEND="$APPEND kfence.sample_interval=${KFENCE_MS:-10}"
 BUSYBOX=$(command -v busybox || true)
 [ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||
 	BUSYBOX=/bin/busybox
@@ -69,7 +80,7 @@ qemu() {
 	timeout --foreground "$TIMEOUT" qemu-system-x86_64 -accel "$1" -cpu max \
 		-m "$MEM" -smp 2 -display none -monitor none -no-reboot \
 		-kernel "$VMLINUZ" -initrd "$WORK/initramfs.gz" \
-		-append "console=ttyS0 quiet panic=-1 oops=panic" "${@:2}"
+		-append "$APPEND" "${@:2}"
 }
 
 if [ "$MODE" = demo ]; then
@@ -119,18 +130,26 @@ if [ "$MODE" = test ]; then
 	sed -n '/^klpsv-guest: start$/,/^klpsv-guest: kernel log follows$/p' "$TXT" |
 		grep -v '^klpsv-guest:' || true
 fi
+# Anything the kernel reports as a bug fails the run, whatever the tests
+# said; the message names the detectors that fired (detectors.sh).
+if grep -E "$BAD" "$TXT" >"$WORK/bad.txt"; then
+	echo "vmtest: kernel $KVER: the guest kernel log reports a problem (detector: $(fired <"$WORK/bad.txt")):"
+	sed 's/^/    /' "$WORK/bad.txt" | head -20
+	fail=1
+fi
 grep -q '^klpsv-guest: done$' "$TXT" ||
 	die "kernel $KVER: guest did not finish (crash or panic?); serial log: $LOG"
-
-# Anything the kernel reports as a bug fails the run, whatever the tests said.
-BAD='WARNING:|BUG:|Oops|Call Trace|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lock held when returning|sleeping function called from invalid context|INFO: task .* blocked'
-if grep -E "$BAD" "$TXT" >"$WORK/bad.txt"; then
-	echo "vmtest: kernel $KVER: the guest kernel log reports a problem:"
-	sed 's/^/    /' "$WORK/bad.txt" | head -20
+# Lockdep switches itself off after its first report, or when the kernel
+# is tainted in a way that makes it unreliable: then it did not check the
+# rest of the run.
+if has_detector lockdep && grep -q '^klpsv-guest: debug_locks=0$' "$TXT"; then
+	echo "vmtest: kernel $KVER: lockdep was off at the end of the run (debug_locks=0): it did not check all of it"
+	grep -m1 -E 'Disabling lock debugging|turning off the locking correctness validator' "$TXT" | sed 's/^/    /' || true
 	fail=1
 fi
 
 if [ "$MODE" = test ]; then
+	echo "vmtest: kernel=$KVER detectors: ${DETECTORS:-none beyond WARNING/BUG/Oops and hung tasks}"
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$TXT" | head -n1)
 	oks=$(grep -cE '^ok [0-9]+ ' "$TXT" || true)
 	skips=$(grep -cE '^ok [0-9]+ .*# SKIP' "$TXT" || true)
