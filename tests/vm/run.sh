@@ -93,12 +93,22 @@ if [ "$MODE" = demo ]; then
 	set -e
 else
 	# On the 6.12 kernels under TCG a guest now and then dies of an
-	# unhandled int3 at a call site the kernel is rewriting (ftrace, or the
-	# cond_resched() static calls every livepatch transition switches):
-	# qemu runs a stale translation of the site on another vCPU.  klpsv
-	# patches no text.  Such a guest is booted again; its log is kept and
-	# the note printed.  The last try runs both vCPUs on one host thread
-	# (slower, but no vCPU runs code another one is rewriting).
+	# unhandled int3 at a call site the kernel is rewriting: qemu runs a
+	# stale translation of the site on another vCPU.  What rewrites it:
+	# with CONFIG_PREEMPT_DYNAMIC (static calls), every livepatch
+	# transition starts with sched_dynamic_klp_enable(), which points the
+	# cond_resched static call at klp_cond_resched, and ends with
+	# sched_dynamic_klp_disable() -> __sched_dynamic_update(), which turns
+	# cond_resched, might_resched, preempt_schedule and
+	# irqentry_exit_cond_resched on and then off again as the preempt mode
+	# says: text_poke_bp() rewrites each call site (irqentry_exit,
+	# rcu_gp_cleanup, down_write, ...) with an int3 first.  No boot option
+	# avoids it (preempt= only picks which calls end up enabled; every
+	# mode toggles them); 6.1 has no klp_cond_resched (v6.4), so it never
+	# happens there.  klpsv patches no text.  Such a guest is booted
+	# again; its log is kept and the note printed.  The last try runs both
+	# vCPUs on one host thread (slower, but no vCPU runs code another one
+	# is rewriting).
 	INT3='int3: [0-9a-f]+ \[#[0-9]+\]'	# "Oops: int3: 0000 [#1]" on 6.12
 	tries=${VMTEST_INT3_RETRIES:-2}
 	accel=tcg
