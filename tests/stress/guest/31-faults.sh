@@ -16,9 +16,12 @@ ctl touch
 checkpoint "s1"
 
 # Additive: old (s1) and new (s2) code create objects, allocations fail.
-open_transition $S2 600 4000
-inject $S1 klpsv_fail_alloc 3 >/tmp/inj.1 &
+# The old patch's injector starts before the pinned threads begin to
+# create objects: on a slow guest (PREEMPT_RT, SLUB debugging, KASAN)
+# they can be done before open_transition returns.
+inject $S1 klpsv_fail_alloc 4 >/tmp/inj.1 &
 inj1=$!
+open_transition $S2 600 4000
 inject $S2 klpsv_fail_alloc 3 >/tmp/inj.2 &
 inj2=$!
 held 3
@@ -47,9 +50,9 @@ checkpoint "s3 refused under load"
 
 # Breaking: old code (s2) creates objects, new code (s3) makes their twins
 # lazily, allocations fail on both sides.
-open_transition $S3 2000 5000
-inject $S2 klpsv_fail_alloc 4 >/tmp/inj.3 &
+inject $S2 klpsv_fail_alloc 5 >/tmp/inj.3 &
 inj3=$!
+open_transition $S3 2000 5000
 inject $S3 klpsv_fail_alloc 4 >/tmp/inj.4 &
 inj4=$!
 held 4
