@@ -23,7 +23,7 @@ KCFLAGS_EXTRA := $(if $(filter 1,$(WERROR)),-Werror)
 JOBS ?= $(shell nproc)
 
 .PHONY: all modules all-kernels setup check unit vmtest vmtest-all \
-	vmtest-selftest demo coccicheck cocci-test sparse kernel-doc stress \
+	vmtest-selftest demo demo-test coccicheck cocci-test sparse kernel-doc stress \
 	stress-all stress-unsync bench bench-unit fuzz tsan clean help need-kernels
 
 all: modules
@@ -37,7 +37,8 @@ help:
 	@echo "make vmtest [KVER=]  boot a kernel in qemu and run the guest tests"
 	@echo "make vmtest-all      the same on every kernel"
 	@echo "make vmtest-selftest show the VM harness fails when it should"
-	@echo "make demo [KVER=]    boot a VM and show the smoke livepatch at work"
+	@echo "make demo [KVER=]    boot a VM and tell the chain sample's story, step by step"
+	@echo "make demo-test [KVER=] the same, quiet, failing when a step's output differs"
 	@echo "make coccicheck [M=<dir>] [MODE=patch]  review checks (Coccinelle)"
 	@echo "make cocci-test      the review checks against their fixtures"
 	@echo "make sparse          build everything under sparse, on every kernel"
@@ -87,6 +88,9 @@ vmtest-selftest: modules
 demo: modules
 	@tests/vm/run.sh --demo $(KVER) $(CURDIR)/$(BUILD)
 
+demo-test: modules
+	tests/vm/run.sh --demo-test $(KVER) $(CURDIR)/$(BUILD)
+
 coccicheck:
 	scripts/coccicheck $(if $(MODE),--mode $(MODE)) $(M)
 
@@ -135,6 +139,7 @@ check: need-kernels
 	$(MAKE) vmtest-selftest WERROR=1
 	$(MAKE) vmtest-selftest KVER=$(KVER_DEBUG) WERROR=1
 	$(MAKE) vmtest-all WERROR=1
+	$(MAKE) demo-test WERROR=1
 	$(MAKE) stress-all WERROR=1
 	$(MAKE) stress-unsync
 	$(MAKE) bench BENCH=--short

@@ -4,8 +4,12 @@
 # Boot a Debian kernel under qemu (TCG) with an initramfs holding busybox,
 # the built modules and the guest tests; run the tests; judge the result.
 #
-#   run.sh [--demo] [--only PATTERN] [--tests DIR] KVER MODDIR
+#   run.sh [--demo|--demo-test] [--only PATTERN] [--tests DIR] KVER MODDIR
 #
+# --demo runs the demo (guest/demo.sh) instead of the tests and shows it
+# live; --demo-test runs it quietly, showing it only when a step's output
+# differs from what the demo expects (DEMO_BREAK=<step> breaks that step's
+# expectation on purpose).  Either fails when a step differs.
 # --only runs the guest tests whose file name contains PATTERN; --tests
 # takes the guest tests from DIR instead of tests/vm/guest/tests.
 # MODDIR is the per-kernel build directory holding the .ko files.  Exits
@@ -24,18 +28,20 @@ CACHE=${KLPSV_CACHE:-/var/cache/klpsv}
 TIMEOUT=${VMTEST_TIMEOUT:-600}
 MEM=${VMTEST_MEM:-1024}
 MODE=test
+LIVE=
 ONLY=
 TESTS=$HERE/guest/tests
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--demo) MODE=demo; shift ;;
+	--demo) MODE=demo; LIVE=1; shift ;;
+	--demo-test) MODE=demo; shift ;;
 	--only) ONLY=$2; shift 2 ;;
 	--tests) TESTS=$(cd "$2" && pwd); shift 2 ;;
 	*) break ;;
 	esac
 done
-[ $# = 2 ] || { echo "usage: $0 [--demo] [--only PATTERN] [--tests DIR] KVER MODDIR" >&2; exit 2; }
+[ $# = 2 ] || { echo "usage: $0 [--demo|--demo-test] [--only PATTERN] [--tests DIR] KVER MODDIR" >&2; exit 2; }
 KVER=$1
 MODDIR=$2
 
@@ -70,6 +76,7 @@ for t in "$TESTS"/*.sh; do
 done
 cp "$MODDIR"/*.ko "$ROOT/lib/klpsv/"
 echo "$MODE" >"$ROOT/tests/mode"
+[ -z "${DEMO_BREAK:-}" ] || echo "$DEMO_BREAK" >"$ROOT/tests/demo_break"
 echo "$KVER" >"$ROOT/tests/kver"
 chmod +x "$ROOT/init"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.gz"
@@ -83,7 +90,7 @@ qemu() {
 		-append "$APPEND" "${@:2}"
 }
 
-if [ "$MODE" = demo ]; then
+if [ -n "$LIVE" ]; then
 	# Show the guest's narration live; keep everything in the log.
 	set +e
 	qemu tcg -serial stdio </dev/null | tee "$LOG" | tr -d '\r' |
@@ -136,9 +143,13 @@ TXT=$WORK/serial.txt
 tr -d '\r' <"$LOG" >"$TXT"
 fail=0
 
-if [ "$MODE" = test ]; then
+# The guest's output: the KTAP of the tests, or the demo's narration.
+guest_output() {
 	sed -n '/^klpsv-guest: start$/,/^klpsv-guest: kernel log follows$/p' "$TXT" |
 		grep -v '^klpsv-guest:' || true
+}
+if [ "$MODE" = test ]; then
+	guest_output
 fi
 # Anything the kernel reports as a bug fails the run, whatever the tests
 # said; the message names the detectors that fired (detectors.sh).
@@ -158,6 +169,17 @@ if has_detector lockdep && grep -q '^klpsv-guest: debug_locks=0$' "$TXT"; then
 	fail=1
 fi
 
+if [ "$MODE" = demo ]; then
+	# demo.sh ends with its verdict: "ok", or the steps that differ.
+	verdict=$(sed -n 's/^klpsv-guest: demo: //p' "$TXT")
+	if [ "$verdict" != ok ]; then
+		[ -n "$LIVE" ] || guest_output
+		echo "vmtest: kernel $KVER: the demo did not go as expected (${verdict:-no verdict})"
+		fail=1
+	elif [ -z "$LIVE" ]; then
+		guest_output | tail -n1
+	fi
+fi
 if [ "$MODE" = test ]; then
 	echo "vmtest: kernel=$KVER detectors: ${DETECTORS:-none beyond WARNING/BUG/Oops and hung tasks}"
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$TXT" | head -n1)
