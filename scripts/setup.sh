@@ -12,7 +12,10 @@
 # extracted into the cache (no initramfs triggers); headers are installed
 # with apt because their Makefiles refer to absolute paths.
 #
-# Idempotent and quiet: a second run only checks and takes seconds.
+# Idempotent and quiet: one line per step (the packages, then each kernel:
+# version, image size, and whether it was present, downloaded or built),
+# then a summary line; tools' output goes to logs in the cache.  A second
+# run only checks and takes about a second.
 
 set -euo pipefail
 
@@ -25,7 +28,20 @@ DEBUG_FRAGMENT=$(cd "$(dirname "$0")" && pwd)/debug-kernel.config
 # Bump to rebuild the debug kernel when the build steps below change.
 DEBUG_RECIPE=1
 
-die() { echo "setup: $*" >&2; exit 1; }
+START=$(date +%s%N)
+# Seconds since a start taken with date +%s%N, one decimal.
+since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f s", (b - a) / 1e9 }'; }
+# A step's line is begun before a long action and finished after it.
+pending=
+begin() { printf 'setup: %s' "$*"; pending=1; }
+finish() { echo "$*"; pending=; }
+die() {
+	[ -z "$pending" ] || echo
+	echo "setup: $*" >&2
+	exit 1
+}
+# The size of FILE in MB, one decimal.
+mbytes() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get install)"
 command -v apt-get >/dev/null || die "apt-get not found: klpsv needs a Debian 12 host"
@@ -37,7 +53,11 @@ apt_update() {
 	apt_updated=1
 }
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
+# The packages among the arguments dpkg has installed, one query for all.
+installed() {
+	dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "$@" 2>/dev/null |
+		awk '$2 == "ii" { print $1 }' || true
+}
 
 # Fail with one line naming the package apt does not know.
 need_available() {
@@ -49,14 +69,23 @@ need_available() {
 }
 
 install_pkgs() {
-	local missing=() p
-	for p in "$@"; do installed "$p" || missing+=("$p"); done
-	[ ${#missing[@]} = 0 ] && return
+	local missing=() p have start
+	have=" $(installed "$@" | tr '\n' ' ')"
+	for p in "$@"; do
+		case $have in *" $p "*) ;; *) missing+=("$p") ;; esac
+	done
+	if [ ${#missing[@]} = 0 ]; then
+		echo "setup: packages: all $# present"
+		return
+	fi
+	start=$(date +%s%N)
+	begin "packages: installing ${#missing[@]} of $# (${missing[*]})... "
 	apt_update
 	need_available "${missing[@]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends "${missing[@]}" >"$CACHE/apt.log" 2>&1 ||
 		die "apt-get install ${missing[*]} failed, see $CACHE/apt.log"
+	finish "installed in $(since "$start")"
 }
 
 # Highest version of a package name pattern that apt knows.
@@ -81,10 +110,16 @@ choose_kernels() {
 	KVER_612RT=$v612+deb12-rt-amd64
 }
 
-# Extract a kernel image package into $CACHE/kernels/<kver>/.
+# fetch_image KVER PACKAGE WHAT: extract a kernel image package into
+# $CACHE/kernels/<kver>/, unless it is there.
 fetch_image() {
-	local kver=$1 pkg=$2 dir=$CACHE/kernels/$1
-	[ -f "$dir/boot/vmlinuz-$kver" ] && return
+	local kver=$1 pkg=$2 dir=$CACHE/kernels/$1 start
+	if [ -f "$dir/boot/vmlinuz-$kver" ]; then
+		echo "setup: kernel $kver ($3): present, $(mbytes "$dir/boot/vmlinuz-$kver")"
+		return
+	fi
+	start=$(date +%s%N)
+	begin "kernel $kver ($3): downloading $pkg... "
 	apt_update
 	need_available "$pkg"
 	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
@@ -96,6 +131,7 @@ fetch_image() {
 	mkdir -p "$dir" && mv "$dir.tmp/root/boot" "$dir/boot"
 	rm -rf "$dir.tmp"
 	[ -f "$dir/boot/vmlinuz-$kver" ] || die "package $pkg has no boot/vmlinuz-$kver"
+	finish "downloaded, $(mbytes "$dir/boot/vmlinuz-$kver"), $(since "$start")"
 }
 
 # Build the debug kernel into $CACHE/kernels/$KVER_DEBUG/: boot/vmlinuz-*
@@ -107,12 +143,15 @@ build_debug_kernel() {
 	local kver=$1 dir=$CACHE/kernels/$1 tmp=$CACHE/kernels/$1.tmp
 	local log=$CACHE/debug-kernel.log want start got missing
 	want="$(sha256sum <"$DEBUG_FRAGMENT" | cut -d' ' -f1) recipe $DEBUG_RECIPE"
-	[ -f "$dir/boot/vmlinuz-$kver" ] && [ -f "$dir/build/Module.symvers" ] &&
-		[ "$(cat "$dir/fragment.sha256" 2>/dev/null)" = "$want" ] && return
+	if [ -f "$dir/boot/vmlinuz-$kver" ] && [ -f "$dir/build/Module.symvers" ] &&
+	   [ "$(cat "$dir/fragment.sha256" 2>/dev/null)" = "$want" ]; then
+		echo "setup: kernel $kver (debug): present, $(mbytes "$dir/boot/vmlinuz-$kver"), built from linux-source-6.12 and scripts/debug-kernel.config"
+		return
+	fi
 	[ -f /usr/src/linux-source-6.12.tar.xz ] ||
 		die "package linux-source-6.12 installed but /usr/src/linux-source-6.12.tar.xz is missing"
-	echo "setup: building the debug kernel $kver (a few minutes; log: $log)"
-	start=$(date +%s)
+	begin "kernel $kver (debug): building from linux-source-6.12 (about 19 CPU-minutes; log: $log)... "
+	start=$(date +%s%N)
 	rm -rf "$tmp" && mkdir -p "$tmp/boot"
 	tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$tmp" ||
 		die "cannot extract /usr/src/linux-source-6.12.tar.xz"
@@ -138,7 +177,7 @@ build_debug_kernel() {
 	echo "$want" >"$tmp/fragment.sha256"
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
-	echo "setup: built the debug kernel $kver in $(($(date +%s) - start))s"
+	finish "built, $(mbytes "$dir/boot/vmlinuz-$kver"), $(since "$start")"
 }
 
 mkdir -p "$CACHE"
@@ -148,13 +187,14 @@ if [ -f "$CACHE/kernels.mk" ]; then
 	eval "$(sed -n 's/^\(KVER_[A-Z0-9]*\) *:= */\1=/p' "$CACHE/kernels.mk")"
 else
 	choose_kernels
+	echo "setup: kernels: chose $KVER_61, $KVER_612 and $KVER_612RT from apt"
 fi
 
 install_pkgs $TOOLS $DEBUG_PKGS \
 	"linux-headers-$KVER_61" "linux-headers-$KVER_612" "linux-headers-$KVER_612RT"
-fetch_image "$KVER_61" "linux-image-$KVER_61-unsigned"
-fetch_image "$KVER_612" "linux-image-$KVER_612-unsigned"
-fetch_image "$KVER_612RT" "linux-image-$KVER_612RT-unsigned"
+fetch_image "$KVER_61" "linux-image-$KVER_61-unsigned" "6.1, the default"
+fetch_image "$KVER_612" "linux-image-$KVER_612-unsigned" 6.12
+fetch_image "$KVER_612RT" "linux-image-$KVER_612RT-unsigned" "6.12 PREEMPT_RT"
 
 for k in "$KVER_61" "$KVER_612" "$KVER_612RT"; do
 	[ -f "/usr/src/linux-headers-$k/Makefile" ] || die "package linux-headers-$k installed but /usr/src/linux-headers-$k is missing"
@@ -177,3 +217,4 @@ KVER_DEBUG := $KVER_DEBUG
 KDIR_$KVER_DEBUG := $CACHE/kernels/$KVER_DEBUG/build
 EOF
 mv "$CACHE/kernels.mk.tmp" "$CACHE/kernels.mk"
+echo "setup: done in $(since "$START"): 4 kernels in $CACHE/kernels, listed in $CACHE/kernels.mk"
