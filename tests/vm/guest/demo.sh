@@ -79,10 +79,14 @@ expect() {
 }
 
 # families PATCH: PATCH's debugfs listing of families, the columns the
-# demo is about.
+# demo is about; instances PATCH: the instances of every family, summed.
 families() {
 	grep '^family=' $KLPSV_DEBUGFS/$1/families | sed 's/ refusal=.*//' |
 		cut -d' ' -f1,3,5-8,12-
+}
+instances() {
+	sed -n 's/^family=.* instances=\([0-9]*\) .*/\1/p' $KLPSV_DEBUGFS/$1/families |
+		awk '{ n += $1 } END { print n + 0, "instances" }'
 }
 
 # Hidden waits of run -w.
@@ -106,14 +110,19 @@ gone() {
 }
 
 echo "== klpsv demo: a chain of cumulative livepatches on Linux $KVER (qemu) =="
-echo "The module klpsv_chain_victim keeps 8 sessions and forgets to count their
+printf '%s\n' "The module klpsv_chain_victim keeps 8 sessions and forgets to count their
 traffic.  Three cumulative livepatches fix that in turn, keeping their
 counters in shadow variables (data attached to the sessions); klpsv hands
-that data from each patch to the next.  Commands run in $MODDIR; the
-listing of shadow data is /sys/kernel/debug/klpsv/<patch>/families, cut
-to the columns that matter here:
-   families() { grep '^family=' $KLPSV_DEBUGFS/\$1/families |
-                sed 's/ refusal=.*//' | cut -d' ' -f1,3,5-8,12-; }"
+that data from each patch to the next.  Commands run in $MODDIR.  Two
+shell functions read klpsv's listing of shadow data, in debugfs:
+   families() {     # its lines, the columns that matter here
+       grep '^family=' $KLPSV_DEBUGFS/\$1/families |
+           sed 's/ refusal=.*//' | cut -d' ' -f1,3,5-8,12-
+   }
+   instances() {    # the instances of every family, summed
+       sed -n 's/^family=.* instances=\\([0-9]*\\) .*/\\1/p' $KLPSV_DEBUGFS/\$1/families |
+           awk '{ n += \$1 } END { print n + 0, \"instances\" }'
+   }"
 
 step "p1 goes live and counts, on every session" \
 "Before any patch, the victim counts nothing.  p1 replaces its functions
@@ -124,6 +133,7 @@ run 'grep "session 1:" /proc/klpsv_chain'
 run -w 'applied klpsv_chain_p1' 'insmod klpsv_chain_p1.ko'
 run 'for s in 1 2 3 4 5 6 7 8; do for t in $(seq $s); do echo "touch $s 10 alice" > /proc/klpsv_chain; done; done'
 run 'cat /proc/klpsv_chain'
+run 'instances klpsv_chain_p1'
 expect <<'EOF'
 $ insmod klpsv_chain_victim.ko
 $ grep "session 1:" /proc/klpsv_chain
@@ -145,6 +155,8 @@ session 5: touches=5 [p1]
 session 6: touches=6 [p1]
 session 7: touches=7 [p1]
 session 8: touches=8 [p1]
+$ instances klpsv_chain_p1
+8 instances
 EOF
 
 step "p2, an additive change, takes over in place" \
@@ -327,10 +339,11 @@ EOF
 step "Disabling p3 frees everything" \
 "A real disable, with no successor, frees every instance, p3's destructor
 running once for each, and the victim's own code runs again.  klpsv lists
-no family any more; klpsv_probe (a test module) counts the shadow variables
-the kernel's own table still holds for the sessions."
+no family any more, so 0 instances; klpsv_probe (a test module) counts the
+shadow variables the kernel's own table still holds for the sessions."
 run -w 'gone klpsv_chain_p3' 'echo 0 > /sys/kernel/livepatch/klpsv_chain_p3/enabled'
 run 'families klpsv_chain_p3'
+run 'instances klpsv_chain_p3'
 run 'insmod klpsv_probe.ko; rmmod klpsv_probe'
 run 'grep "session 1:" /proc/klpsv_chain'
 run 'rmmod klpsv_chain_p3; rmmod klpsv_chain_victim'
@@ -350,6 +363,8 @@ kernel: klpsv_chain_p3: session 8: stats freed
 kernel: klpsv: klpsv_chain_p3: family 'stats' released: 8 instances freed
 kernel: livepatch: 'klpsv_chain_p3': unpatching complete
 $ families klpsv_chain_p3
+$ instances klpsv_chain_p3
+0 instances
 $ insmod klpsv_probe.ko; rmmod klpsv_probe
 kernel: klpsv_probe: 0 shadow variables on chain sessions
 $ grep "session 1:" /proc/klpsv_chain
