@@ -9,7 +9,9 @@
 # memory (KASAN), a mutex taken with interrupts off (atomic-sleep) and two
 # locks taken in both orders (lockdep) must each fail the run, naming the
 # detector; a kernel without it cannot report the bug, so the case is
-# skipped and says so.
+# skipped and says so.  With SELFTEST_DEMO set (make check sets it on the
+# kernel it runs the demo on), a demo step whose expected output is broken
+# on purpose must fail the demo.
 #
 #   selftest.sh KVER MODDIR
 
@@ -57,6 +59,10 @@ expect_failure "wrong output" "^not ok 1 10-wrong-output" --tests "$HERE/selftes
 expect_failure "kernel warning" "reports a problem" --tests "$HERE/selftest/warn"
 VMTEST_TIMEOUT=30 expect_failure "guest hang" "timed out" --tests "$HERE/selftest/hang"
 expect_failure "int3 retried" "died of an int3 at a call site being rewritten" --tests "$HERE/selftest/int3"
+if [ -n "${SELFTEST_DEMO:-}" ]; then
+	DEMO_BREAK=3 expect_failure "demo step differs" \
+		"the demo did not go as expected (differs: 3)" --demo-test
+fi
 expect_detector "use after free" KASAN kasan
 expect_detector "mutex with interrupts off" atomic-sleep atomic-sleep
 expect_detector "locks in both orders" lockdep lockdep
