@@ -32,6 +32,11 @@ session 5: touches=0 bytes=0 who=- [p2]
 session 6: touches=0 bytes=0 who=- [p2]
 session 7: touches=0 bytes=0 who=- [p2]
 session 8: touches=0 bytes=0 who=- [p2]"
-disable_lp $P2
+
+# p3 (stats v3) live: a rebuilt p3 with another v3 layout.
+load_lp $P3
 unload_mod $P2
+refused ${R}_layout_v3 $P3 "family 'stats': v3 has layout 61d2d50d here but a15588d1 live ($P3): a changed layout needs a new version and a step from v3"
+disable_lp $P3
+unload_mod $P3
 unload_mod $V
