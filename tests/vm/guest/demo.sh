@@ -161,8 +161,9 @@ EOF
 
 step "p2, an additive change, takes over in place" \
 "stats v2 appends a member, bytes, in tail room every v1 instance already
-has: the 8 instances are upgraded where they lie, touches carried, bytes
-filled by p2's step (0).  p2 also adds a family \"tag\" (who touched last)."
+has: the 8 instances are upgraded where they lie (the same 320 bytes),
+touches carried, bytes filled by p2's step (0).  p2 also adds a family
+\"tag\" (who touched last)."
 run 'families klpsv_chain_p1'
 run -w 'applied klpsv_chain_p2' 'insmod klpsv_chain_p2.ko'
 run 'rmmod klpsv_chain_p1'
