@@ -267,10 +267,16 @@ void klpsv_drop(const struct klpsv_family *family, struct klpsv_hdr *hdr,
 int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to);
 int klpsv_migrate_in_place(struct klpsv_family *family,
 			   struct klpsv_index *index, void *obj, void **data);
+void klpsv_migrate_late(struct klpsv_family *family, struct klpsv_index *index,
+			void *obj);
 void klpsv_revert_in_place(struct klpsv_family *family,
 			   struct klpsv_index *index, void *obj);
 int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 		      void *obj, void **data, struct klpsv_hdr **stale);
+int klpsv_twin_reserve(struct klpsv_family *family, struct klpsv_index *index,
+		       void *obj);
+void klpsv_twin_unreserve(struct klpsv_family *family,
+			  struct klpsv_index *index, void *obj);
 int klpsv_twin_make(struct klpsv_family *family, struct klpsv_index *index,
 		    void *obj, gfp_t gfp, void **data);
 void klpsv_twin_finish(struct klpsv_family *family, struct klpsv_index *index,
