@@ -22,6 +22,8 @@ static struct kmod oldm, newm;
 static unsigned int up_calls[NR_OBJS], down_calls[NR_OBJS];
 static unsigned int v2_dtor[NR_OBJS], v2_release[NR_OBJS], v3_dtor[NR_OBJS];
 static unsigned int v1_release[NR_OBJS];
+/* Objects old code holds (between its get and put), and steps run on them. */
+static unsigned int old_holds[NR_OBJS], steps_on_held;
 
 static unsigned int *slot(unsigned int *c, void *obj)
 {
@@ -49,6 +51,7 @@ static int up23(void *obj, const void *from, void *to)
 	const struct stats_v2 *o = from;
 	struct stats_v3 *n = to;
 
+	steps_on_held += *slot(old_holds, obj);
 	(*slot(up_calls, obj))++;
 	n->touches = o->touches;
 	n->bytes = o->bytes;
@@ -161,12 +164,15 @@ TEST(klpsv_transition_old_writes_seen_by_new_get)
 	twin = kt_hdr(&sess[0], STATS_ID, 1);
 	ASSERT_NOT_NULL(old);
 	ASSERT_NOT_NULL(twin);
-	EXPECT_EQ(up_calls[0], 1u);	/* the eager twin */
-	EXPECT_EQ(twin->gen, old->gen);
+	/* pre_patch reserved the twin; its first access converts it */
+	EXPECT_EQ(up_calls[0], 0u);
+	EXPECT(twin->flags & KLPSV_HDR_PENDING);
 
 	n = n3_get(&sess[0]);
 	ASSERT(n == (struct stats_v3 *)(twin + 1));
 	EXPECT_EQ(n->touches, 10ull);
+	EXPECT_EQ(up_calls[0], 1u);
+	EXPECT_EQ(twin->gen, old->gen);
 	n3_put(n);
 
 	/* old code writes; its put moves the generation */
@@ -318,7 +324,8 @@ TEST(klpsv_transition_object_freed_by_old_code)
 	new_begin(n3_fams);
 	index = kt_index(STATS_ID);
 	ASSERT_NOT_NULL(kt_hdr(&sess[2], STATS_ID, 1));
-	EXPECT_EQ(index->next_count, (u64)NR_OLD);
+	EXPECT_EQ(kt_pending(STATS_ID | 1, NULL), (unsigned long)NR_OLD);
+	EXPECT_EQ(index->next_count, 0ull);
 
 	o2_free(&sess[2]);		/* the session closes in old code */
 	EXPECT_EQ(v2_dtor[2], 1u);
@@ -327,7 +334,7 @@ TEST(klpsv_transition_object_freed_by_old_code)
 	EXPECT_NULL(n3_get(&sess[2]));
 	EXPECT_NULL(o2_get(&sess[2]));
 	EXPECT_EQ(index->count, (u64)NR_OLD - 1);
-	EXPECT_EQ(index->next_count, (u64)NR_OLD - 1);
+	EXPECT_EQ(kt_pending(STATS_ID | 1, NULL), (unsigned long)NR_OLD - 1);
 
 	EXPECT_EQ(klpm_transition_finish(), 0);
 	EXPECT_EQ(index->count, (u64)NR_OLD - 1);
@@ -354,8 +361,8 @@ TEST(klpsv_transition_object_freed_by_new_code)
 	old_v2();
 	new_begin(n3_fams);
 	n3_free(&sess[3]);
-	/* both instances go, each with its own release, once */
-	EXPECT_EQ(v3_dtor[3], 1u);
+	/* both go: the old one with its release, the unconverted twin bare */
+	EXPECT_EQ(v3_dtor[3], 0u);
 	EXPECT_EQ(v2_release[3], 1u);
 	EXPECT_EQ(v2_dtor[3], 0u);
 	EXPECT_NULL(kt_hdr(&sess[3], STATS_ID, 0));
@@ -366,7 +373,7 @@ TEST(klpsv_transition_object_freed_by_new_code)
 	EXPECT_EQ(klpm_disable(&newm.patch), 0);
 	kmod_exit(&newm);
 	for (i = 0; i < NR_OLD; i++) {
-		EXPECT_EQ(v3_dtor[i], 1u);
+		EXPECT_EQ(v3_dtor[i], i == 3 ? 0u : 1u);
 		EXPECT_EQ(v2_release[i], 1u);
 	}
 	kt_end();
@@ -400,7 +407,8 @@ TEST(klpsv_transition_object_created_by_old_code)
 	EXPECT_EQ(up_calls[5], 1u);
 	n3_put(n);
 	EXPECT_NOT_NULL(kt_hdr(&sess[5], STATS_ID, 1));
-	EXPECT_EQ(index->next_count, (u64)NR_OLD + 1);
+	EXPECT_EQ(index->next_count, 1ull);	/* the others are reserved */
+	EXPECT_EQ(kt_pending(STATS_ID | 1, NULL), (unsigned long)NR_OLD);
 
 	/* the other is converted when the transition ends */
 	EXPECT_EQ(klpm_transition_finish(), 0);
@@ -611,6 +619,7 @@ TEST(klpsv_transition_revert_breaking_new_object_dropped_without_down)
 
 static int up12(void *obj, const void *from, void *to)
 {
+	steps_on_held += *slot(old_holds, obj);
 	(*slot(up_calls, obj))++;
 	((struct stats_v2 *)to)->bytes = MARK;
 	return 0;
@@ -652,6 +661,51 @@ static void old_v1(void)
 	memcpy(&index0, kt_index(STATS_ID), sizeof(index0));
 }
 
+/*
+ * The transition model's invariant: no step runs on an instance another
+ * context may be reading or writing.  Old code holds every object (it is
+ * between its get and its put, under its own lock) while the new patch is
+ * enabled: pre_patch must run no step on them (a step that follows
+ * pointers would read memory old code is replacing).  New code's own
+ * access runs the step, and the walk after the transition the others.
+ */
+static void takeover_while_old_code_holds(void (*old_live)(void),
+					  struct klpsv_family **fams)
+{
+	unsigned int i;
+
+	old_live();
+	for (i = 0; i < NR_OLD; i++)
+		old_holds[i] = 1;
+	steps_on_held = 0;
+	new_begin(fams);
+	for (i = 0; i < NR_OLD; i++) {
+		EXPECT_EQ(up_calls[i], 0u);
+		old_holds[i] = 0;
+	}
+	EXPECT_EQ(steps_on_held, 0u);
+	/* new code's access to object 0, serialized with old code's */
+	EXPECT_NOT_NULL(klpsv_get(fams[0], &sess[0]));
+	EXPECT_EQ(up_calls[0], 1u);
+	ASSERT_EQ(klpm_transition_finish(), 0);
+	for (i = 0; i < NR_OLD; i++)
+		EXPECT_EQ(up_calls[i], 1u);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+TEST(klpsv_transition_no_step_on_data_old_code_holds_breaking)
+{
+	takeover_while_old_code_holds(old_v2, n3_fams);
+}
+
+TEST(klpsv_transition_no_step_on_data_old_code_holds_additive)
+{
+	takeover_while_old_code_holds(old_v1, n2_fams);
+}
+
 TEST(klpsv_transition_additive_shared_and_lazy)
 {
 	struct klpsv_index *index;
@@ -662,8 +716,11 @@ TEST(klpsv_transition_additive_shared_and_lazy)
 	old_v1();
 	new_begin(n2_fams);
 	index = kt_index(STATS_ID);
-	for (i = 0; i < NR_OLD; i++)
-		EXPECT_EQ(up_calls[i], 1u);	/* eagerly, in pre_patch */
+	/* pre_patch ran no step: old code may be writing any instance */
+	for (i = 0; i < NR_OLD; i++) {
+		EXPECT_EQ(up_calls[i], 0u);
+		EXPECT_EQ(kt_hdr(&sess[i], STATS_ID, 0)->version, 1);
+	}
 
 	/* one memory: each side sees the other's writes at once */
 	o = o1_get(&sess[0]);
@@ -751,6 +808,10 @@ TEST(klpsv_transition_revert_additive_restores_bytes_and_version)
 	old_v1();
 	new_begin(n2_fams);
 	for (i = 0; i < NR_OLD; i++) {
+		/* new code migrates each in place on its first access */
+		n = n2_get(&sess[i]);
+		ASSERT_NOT_NULL(n);
+		n2_put(n);
 		hdr = kt_hdr(&sess[i], STATS_ID, 0);
 		ASSERT_NOT_NULL(hdr);
 		EXPECT_EQ(hdr->version, 2);
@@ -781,9 +842,13 @@ TEST(klpsv_transition_revert_additive_restores_bytes_and_version)
 		}
 		ASSERT_LT(j, snap1.n);
 		EXPECT_EQ(snap1.e[j].len, snap0.e[i].len);
-		/* from the object on: a list neighbour was added */
-		EXPECT_MEMEQ(snap1.e[j].bytes + 16, snap0.e[i].bytes + 16,
-			     snap0.e[i].len - 16);
+		/*
+		 * The data and tail room (the header's chain has a new
+		 * neighbour, and new code's puts moved the generation).
+		 */
+		EXPECT_MEMEQ(snap1.e[j].bytes + 16, snap0.e[i].bytes + 16, 4);
+		EXPECT_MEMEQ(snap1.e[j].bytes + 24, snap0.e[i].bytes + 24,
+			     snap0.e[i].len - 24);
 	}
 	{
 		struct klpsv_index *index = kt_index(STATS_ID);
@@ -854,7 +919,8 @@ TEST(klpsv_transition_revert_new_family_removes_it)
 	/* the family the reverted patch brought is gone, with its data */
 	EXPECT_NULL(kt_index(TAG_ID));
 	EXPECT_EQ(klpm_shadow_count(TAG_ID), 0ul);
-	EXPECT_EQ(v3_dtor[0], 2u);	/* its tag, and the stats twin */
+	/* its tag; the stats twin was reserved, never converted */
+	EXPECT_EQ(v3_dtor[0], 1u);
 	expect_old_restored(0);
 	kt_snapshot(&snap1);
 	EXPECT_SNAP_SAME(&snap0, &snap1);
