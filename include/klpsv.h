@@ -170,8 +170,14 @@ typedef void (*klpsv_dtor_t)(void *obj, void *data);
  * Context: IRQs off, under the family's spinlock: that is what makes each
  * migration happen exactly once.  Must not sleep; allocate, if at all,
  * with GFP_ATOMIC.
- * Return: 0, or a negative errno.  Before the transition an error refuses
- * the whole patch; after it, the instance stays as it was.
+ * A step runs only where no other context uses the instance: in new
+ * code's accessor (which the caller serializes with old code's) or after
+ * the transition, never in pre_patch (Documentation/design.rst, "The
+ * invariant").
+ *
+ * Return: 0, or a negative errno.  During the transition the accessor
+ * then returns NULL and the instance stays as it was; after it, the
+ * instance is freed and counted as lost.  A step never refuses a patch.
  */
 typedef int (*klpsv_step_fn)(void *obj, const void *from, void *to);
 

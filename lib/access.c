@@ -105,7 +105,7 @@ void *klpsv_get(struct klpsv_family *family, void *obj)
 /*
  * The caller's allocation found an instance it did not make: a walk's
  * pending shell (the revert walk's shell to send a new-only object back,
- * or an eager twin) of an object the caller has since freed, or one a
+ * or a twin pre_patch reserved) of an object the caller has since freed, or one a
  * walk just published.  The caller, who serializes access to the object,
  * claims a shell: frees it under the index lock, where the walk looks it
  * up again and finds it gone.

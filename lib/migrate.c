@@ -224,9 +224,9 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	}
 	/*
 	 * The generation is read before the data: old code that writes
-	 * while an eager walk converts (only a walk runs outside the
-	 * caller's serialization) moves it afterwards, in its put, so a
-	 * torn conversion is never taken for an up-to-date one.
+	 * while a forced transition's post_patch converts (the one step run
+	 * outside the caller's serialization) moves it afterwards, in its
+	 * put, so a torn conversion is never taken for an up-to-date one.
 	 */
 	gen = smp_load_acquire(&old->gen);
 	if (!pending && gen == READ_ONCE(twin->gen)) {
