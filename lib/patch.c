@@ -109,10 +109,11 @@ void klpsv_patch_exit(struct klpsv_patch *kp)
  *
  * Re-checks the live data under the registry lock (a patch loaded since
  * klpsv_enable_patch() may have changed it), then takes each family over:
- * an additive change migrates in place, a breaking change makes twins in
- * a new epoch while the old instances stay for old code.  A failure
- * undoes the families already taken over and refuses the patch; the live
- * patch keeps its data as it was.
+ * an additive change is migrated in place later, a breaking change
+ * reserves twins in a new epoch while the old instances stay for old
+ * code.  No step runs here: old code may be using any instance.  A
+ * failure undoes the families already taken over and refuses the patch;
+ * the live patch keeps its data as it was.
  *
  * Context: livepatch pre_patch callback (process context, klp_mutex).
  * Return: 0, or a negative errno, which makes the kernel refuse the patch.
