@@ -237,6 +237,8 @@ void klpsv_put_twin(struct klpsv_family *family, void *data)
 	struct klpsv_index *index = READ_ONCE(family->index);
 	unsigned long flags;
 
+	if (!index)
+		return;
 	spin_lock_irqsave(&index->lock, flags);
 	__klpsv_twin_write_through(family, index, klpsv_hdr_of(data));
 	spin_unlock_irqrestore(&index->lock, flags);

@@ -220,6 +220,26 @@ static void release_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	f->index = NULL;
 }
 
+/*
+ * A forced disable: code of this patch may still run and hold instances,
+ * so none is freed; the index stays, unused, with them.  Code still
+ * running keeps its data; the next patch that brings the family back
+ * frees them as strays (take_new()), as after any forced transition.
+ */
+static void keep_family(struct klpsv_patch *kp, struct klpsv_family *f)
+{
+	struct klpsv_index *index = f->index;
+	u64 count, bytes;
+
+	if (!index)
+		return;
+	klpsv_index_counts(index, &count, &bytes);
+	index->version = 0;
+	klpsv_index_set_state(index, KLPSV_INDEX_UNUSED);
+	pr_warn("%s: family '%s': the disable was forced: %llu instances kept for code that may still run\n",
+		klpsv_patch_name(kp), f->name, count);
+}
+
 /**
  * klpsv_post_unpatch() - revert a takeover, or free everything
  * @obj: the klp_object whose callback this is (unused)
@@ -229,7 +249,8 @@ static void release_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
  * new families are freed; an in-place migration is undone).  After it,
  * this is a real disable, as nothing replaces a patch that is disabled:
  * every instance of every family is freed, its destructor run once, and
- * anything left is reported as a leak.
+ * anything left is reported as a leak.  A forced disable frees nothing
+ * that code still running may use (keep_family()).
  *
  * Context: livepatch post_unpatch callback (process context, klp_mutex).
  */
@@ -239,11 +260,18 @@ void klpsv_post_unpatch(struct klp_object *obj)
 	struct klpsv_registry *reg = lock_after_takeover(kp);
 	struct klpsv_family *f;
 	unsigned int i;
+	bool forced;
 
 	if (!reg)
 		return;
+	/* Writing to "force" marks every patch, this one included. */
+	forced = kp->patch->forced;
+	if (forced)
+		reg->flags |= KLPSV_REG_FORCED;
 	for_each_family(kp, f, i) {
-		if (kp->finished)
+		if (kp->finished && forced)
+			keep_family(kp, f);
+		else if (kp->finished)
 			release_family(reg, kp, f);
 		else
 			__klpsv_revert(reg, f);

@@ -1062,3 +1062,56 @@ TEST(klpsv_transition_forced_keeps_old_and_new_in_sync)
 		__klpsv_index_destroy(reg, index);
 	kt_end();
 }
+
+/*
+ * Transition model point 3: a forced disable is treated as forced.  Code
+ * of the disabled patch may still run (the kernel never unloads it), so
+ * its instances and index stay; its accessors keep working, and the next
+ * patch that brings the family back frees them as strays.
+ */
+TEST(klpsv_transition_forced_disable_frees_nothing_in_use)
+{
+	struct klpsv_registry *reg;
+	struct klpsv_index *index, *tmp;
+	struct stats_v3 *n;
+
+	kt_begin();
+	reset_counts();
+	kmod_load(&newm, "kt_new", n3_fams);
+	ASSERT_EQ(kmod_enable(&newm), 0);
+	n = n3_get_or_alloc(&sess[0], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(n);
+	n->touches = 33;
+	n3_put(n);
+	/* What writing 1 to "force" during the disable does. */
+	newm.patch.forced = true;
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	EXPECT_LOG("klpsv: kt_new: family 'stats': the disable was forced: 1 instances kept for code that may still run");
+	reg = kt_registry();
+	ASSERT_NOT_NULL(reg);
+	EXPECT(reg->flags & KLPSV_REG_FORCED);
+	EXPECT_EQ(v3_dtor[0], 0u);
+	/* code of the disabled patch still running finds its data */
+	n = n3_get(&sess[0]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 33ull);
+	n3_put(n);
+	n = n3_get_or_alloc(&sess[1], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(n);
+	n3_put(n);
+
+	/* a later patch brings the family back: the strays go then */
+	kmod_detach(&newm);
+	kmod_load(&thirdm, "kt_third", n3_fams);
+	EXPECT_EQ(kmod_enable(&thirdm), 0);
+	EXPECT_EQ(v3_dtor[0], 1u);
+	EXPECT_EQ(v3_dtor[1], 1u);
+	EXPECT_NULL(n3_get(&sess[0]));
+	EXPECT_EQ(klpm_disable(&thirdm.patch), 0);
+	kmod_exit(&thirdm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	/* what a reboot would do, for the next test */
+	list_for_each_entry_safe(index, tmp, &reg->families, node)
+		__klpsv_index_destroy(reg, index);
+	kt_end();
+}
