@@ -292,8 +292,7 @@ void __klpsv_twin_write_through(struct klpsv_family *family,
 				struct klpsv_hdr *twin);
 
 /* takeover.c: one family's take, finish, revert */
-int __klpsv_take(struct klpsv_registry *reg, struct klpsv_patch *kp,
-		 struct klpsv_family *f);
+int __klpsv_take_all(struct klpsv_registry *reg, struct klpsv_patch *kp);
 void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 		    struct klpsv_family *f, bool forced);
 void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f);

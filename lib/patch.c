@@ -122,8 +122,6 @@ int klpsv_pre_patch(struct klp_object *obj)
 {
 	struct klpsv_patch *kp = this_patch;
 	struct klpsv_registry *reg;
-	struct klpsv_family *f;
-	unsigned int i;
 	int err;
 
 	might_sleep();
@@ -134,15 +132,8 @@ int klpsv_pre_patch(struct klp_object *obj)
 		return -ENOMEM;
 	mutex_lock(&reg->lock);
 	err = __klpsv_check_live(reg, kp);
-	for (i = 0; !err && (f = kp->families[i]); i++) {
-		err = __klpsv_take(reg, kp, f);
-		if (err) {
-			klpsv_refuse(reg, NULL, "%s: taking over family '%s' failed (%d): the patch is refused, the live data is as it was",
-				     klpsv_patch_name(kp), f->name, err);
-			while (i--)
-				__klpsv_revert(reg, kp->families[i]);
-		}
-	}
+	if (!err)
+		err = __klpsv_take_all(reg, kp);
 	if (!err) {
 		kp->took_over = true;
 		kp->finished = false;

@@ -161,8 +161,10 @@ static int take_new(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	f->mode = TAKE_NEW;
 	if (!index) {
 		index = __klpsv_index_create(reg, f, klpsv_patch_name(kp));
-		if (!index)
+		if (!index) {
+			f->mode = TAKE_NONE;	/* nothing to revert */
 			return -ENOMEM;
+		}
 		index->prev_version = 0;
 		f->index = index;
 		return 0;
@@ -221,8 +223,8 @@ static int take_changed(struct klpsv_patch *kp, struct klpsv_family *f,
  * Context: process context (pre_patch).
  * Return: 0, or a negative errno after the family was reverted.
  */
-int __klpsv_take(struct klpsv_registry *reg, struct klpsv_patch *kp,
-		 struct klpsv_family *f)
+static int __klpsv_take(struct klpsv_registry *reg, struct klpsv_patch *kp,
+			struct klpsv_family *f)
 	__must_hold(&reg->lock)
 {
 	struct klpsv_index *index = __klpsv_index_find(reg, f->id);
@@ -323,4 +325,57 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	pr_info("%s: family '%s' is at v%u: %llu instances, %llu bytes\n",
 		klpsv_patch_name(kp), f->name, index->version, count, bytes);
 	f->mode = TAKE_NONE;
+}
+
+/* A family whose index a forced transition left in sync. */
+static bool __left_forced(struct klpsv_registry *reg, struct klpsv_family *f)
+	__must_hold(&reg->lock)
+{
+	struct klpsv_index *index = __klpsv_index_find(reg, f->id);
+
+	return index && index->state == KLPSV_INDEX_FORCED;
+}
+
+/**
+ * __klpsv_take_all() - take every family of a patch over, all or nothing
+ * @reg: the registry, locked
+ * @kp: the patch, checked by __klpsv_check_live()
+ *
+ * Families a forced transition left in sync are taken last: taking one
+ * over ends that transition for good (code of the forced-out patch loses
+ * its data), which no later failure could undo.  Only a failure of such a
+ * family's own takeover (out of memory) then leaves it ended, which the
+ * live patch does not notice: its version is the one made live.
+ *
+ * Context: process context (pre_patch).
+ * Return: 0, or a negative errno after every family was reverted.
+ */
+int __klpsv_take_all(struct klpsv_registry *reg, struct klpsv_patch *kp)
+	__must_hold(&reg->lock)
+{
+	struct klpsv_family *f;
+	unsigned int i;
+	int pass, err = 0;
+
+	for_each_family(kp, f, i) {
+		f->mode = TAKE_NONE;
+		f->index = NULL;
+	}
+	for (pass = 0; pass < 2 && !err; pass++) {
+		for_each_family(kp, f, i) {
+			if (__left_forced(reg, f) != (pass == 1))
+				continue;
+			err = __klpsv_take(reg, kp, f);
+			if (err)
+				break;
+		}
+	}
+	if (!err)
+		return 0;
+	klpsv_refuse(reg, NULL, "%s: taking over family '%s' failed (%d): the patch is refused, the live data is as it was",
+		     klpsv_patch_name(kp), f->name, err);
+	/* The failed family is reverted already; those not taken are no-ops. */
+	for_each_family(kp, f, i)
+		__klpsv_revert(reg, f);
+	return err;
 }

@@ -1115,3 +1115,62 @@ TEST(klpsv_transition_forced_disable_frees_nothing_in_use)
 		__klpsv_index_destroy(reg, index);
 	kt_end();
 }
+
+/* pre_patch with every allocation failing. */
+static int pre_patch_without_memory(struct klp_object *obj)
+{
+	int ret;
+
+	shim_fail_allocs_from(1);
+	ret = klpsv_pre_patch(obj);
+	shim_fail_off();
+	return ret;
+}
+
+/*
+ * Transition model point 9: ending a forced transition cannot be undone,
+ * so a family left in sync by one is taken over last, after every other
+ * family of the patch.  Here the patch's new family (listed after stats)
+ * cannot get its index: the patch is refused, and the forced transition
+ * is still as it was, old code of the forced-out patch still in sync.
+ */
+TEST(klpsv_transition_refused_patch_leaves_forced_transition_alone)
+{
+	static struct klpsv_family *fams[] = { &n3_family, &tg1_family, NULL };
+	struct klpsv_registry *reg;
+	struct klpsv_index *index, *tmp;
+	struct stats_v2 *o;
+
+	old_v2();
+	new_begin(n3_fams);
+	oldm.patch.forced = true;
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	index = kt_index(STATS_ID);
+	ASSERT_NOT_NULL(index);
+	ASSERT_EQ(index->state, KLPSV_INDEX_FORCED);
+
+	kmod_detach(&newm);
+	kmod_load(&thirdm, "kt_third", fams);
+	thirdm.objs[0].callbacks.pre_patch = pre_patch_without_memory;
+	EXPECT_EQ(kmod_enable(&thirdm), -ENOMEM);
+	EXPECT_LOG("klpsv: kt_third: taking over family 'tag' failed (-12)");
+	EXPECT_EQ(index->state, KLPSV_INDEX_FORCED);
+	EXPECT_NULL(kt_index(TAG_ID));
+	EXPECT_EQ(v2_release[0], 0u);
+	o = o2_get(&sess[0]);		/* old code still in sync */
+	ASSERT_NOT_NULL(o);
+	EXPECT_EQ(o->touches, 10u);
+	o2_put(o);
+
+	/* the same patch with memory: the forced transition ends now */
+	kmod_load(&thirdm, "kt_third", fams);
+	EXPECT_EQ(kmod_enable(&thirdm), 0);
+	EXPECT_EQ(index->state, KLPSV_INDEX_LIVE);
+	EXPECT_EQ(klpm_disable(&thirdm.patch), 0);
+	kmod_exit(&thirdm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	reg = kt_registry();
+	list_for_each_entry_safe(index, tmp, &reg->families, node)
+		__klpsv_index_destroy(reg, index);
+	kt_end();
+}
