@@ -465,3 +465,70 @@ TEST(klpsv_rollback_additive_half_done_step_leaves_no_trace)
 	EXPECT_EQ(kt_index(AD_ID)->migrations, (u64)NR_OBJS);
 	finish();
 }
+
+/* "ad" v3 appends z in the tail room; its only step is from v2. */
+struct ad3 {
+	u32 x;
+	u32 y;
+	u32 z;
+};
+#define AD3_LAYOUT KLPSV_LAYOUT(struct ad3, KLPSV_FIELD(struct ad3, x), \
+				KLPSV_FIELD(struct ad3, y), \
+				KLPSV_FIELD(struct ad3, z))
+
+static int ad3_up(void *obj, const void *from, void *to)
+{
+	((struct ad3 *)to)->z = 0x333;
+	return 0;
+}
+
+KLPSV_FAMILY(ad3, struct ad3, .name = "ad", .id = AD_ID, .version = 3,
+	     .layout = AD3_LAYOUT, .reserve = 4,
+	     KLPSV_STEPS({ .from = 2, .layout = AD2_LAYOUT, .up = ad3_up }));
+
+static struct kmod third;
+
+/*
+ * Transition model point 7: an instance whose in-place step failed after
+ * the transition must not stay behind at the older version, where a later
+ * patch with steps from the live version only cannot take it over (it
+ * was refused, or the instance stuck, for good).  It is freed and counted
+ * as lost; the next patch takes every other instance over.
+ */
+TEST(klpsv_rollback_failed_late_step_leaves_nothing_behind)
+{
+	static struct klpsv_family *v3_fams[] = {
+		&ad3_family, &br1c_family, &nw1_family, NULL };
+	unsigned int i;
+
+	old_setup();
+	load_new(add_fams);
+	step_fail_at = 1;
+	EXPECT_EQ(kmod_enable(&new), 0);
+	step_fail_at = 0;
+	EXPECT_EQ(kt_index(AD_ID)->lost, 1ull);
+	EXPECT_EQ(kt_index(AD_ID)->count, (u64)NR_OBJS - 1);
+	for (i = 0; i < NR_OBJS; i++) {
+		struct klpsv_hdr *hdr = kt_hdr(&objs[i], AD_ID, 0);
+
+		if (hdr)
+			EXPECT_EQ(hdr->version, 2);
+	}
+	kmod_detach(&new);
+	kmod_load(&third, "kt_rb_v3", v3_fams);
+	EXPECT_EQ(kmod_enable(&third), 0);
+	for (i = 0; i < NR_OBJS; i++) {
+		struct ad3 *a = ad3_get(&objs[i]);
+
+		if (!a)
+			continue;
+		EXPECT_EQ(a->z, 0x333u);
+		ad3_put(a);
+	}
+	EXPECT_EQ(kt_index(AD_ID)->count, (u64)NR_OBJS - 1);
+	EXPECT_EQ(kt_index(AD_ID)->lost, 1ull);
+	EXPECT_EQ(klpm_disable(&third.patch), 0);
+	kmod_exit(&third);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
