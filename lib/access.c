@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) "klpsv: " fmt
 
+#include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 
@@ -244,20 +245,46 @@ void klpsv_put_twin(struct klpsv_family *family, void *data)
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 
+/*
+ * Who releases an instance klpsv_free() unlinked: the caller's family
+ * knows its own version and older ones; a newer one (new code migrated it
+ * in place, or a twin) is the incoming family's, whose module is pinned
+ * for the call.  Returns the module to put, if any.
+ */
+static struct module *__releaser(struct klpsv_family *family,
+				 struct klpsv_index *index,
+				 struct klpsv_hdr *hdr,
+				 const struct klpsv_family **by)
+	__must_hold(&index->lock)
+{
+	struct klpsv_family *in = index->incoming;
+
+	*by = family;
+	if (klpsv_hdr_version(hdr) <= klpsv_fver(family) || !in ||
+	    in == family || !try_module_get(index->incoming_mod))
+		return NULL;
+	*by = in;
+	return index->incoming_mod;
+}
+
 /**
  * klpsv_free() - free an object's instance, in every version it has
  * @family: the family
  * @obj: the object
  *
- * Runs the family's destructor (or, for an older version's instance, the
- * step's release) outside every lock, then frees the memory.  The caller
- * serializes access to @obj's instance.  Nothing happens if there is none.
+ * Runs the destructor of the instance's version outside every lock (the
+ * family's, a step's release for an older version, or during a
+ * transition the incoming family's for a newer one), then frees the
+ * memory.  The caller serializes access to @obj's instance.  Nothing
+ * happens if there is none.
  *
  * Context: process or caller context; the destructor decides.
  */
 void klpsv_free(struct klpsv_family *family, void *obj)
 {
 	struct klpsv_index *index = READ_ONCE(family->index);
+	const struct klpsv_family *by[2];
+	struct module *pinned[2] = { NULL, NULL };
 	struct klpsv_hdr *found[2];
 	u32 epochs[2], e;
 	unsigned long flags;
@@ -283,13 +310,16 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 			klpsv_compat_shadow_free(obj, family->id | e);
 		} else if (klpsv_hdr_is_linked(hdr)) {
 			__klpsv_unlink(index, hdr, e);
+			pinned[n] = __releaser(family, index, hdr, &by[n]);
 			epochs[n] = e;
 			found[n++] = hdr;
 		}
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
-	for (i = 0; i < n; i++)
-		klpsv_drop(family, found[i], epochs[i]);
+	for (i = 0; i < n; i++) {
+		klpsv_drop(by[i], found[i], epochs[i]);
+		module_put(pinned[i]);
+	}
 	/* A family that shrank a lot gives memory back. */
 	if (n)
 		klpsv_table_fit(index, &index->instances, GFP_ATOMIC);

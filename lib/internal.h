@@ -236,9 +236,11 @@ void __klpsv_index_destroy(struct klpsv_registry *reg,
 void __klpsv_index_release(struct klpsv_registry *reg,
 			   struct klpsv_index *index);
 void klpsv_index_set_state(struct klpsv_index *index, unsigned int state);
-void klpsv_index_begin(struct klpsv_index *index, u32 version, u32 layout,
-		       u32 size, u32 epoch, u32 alloc_size);
+void klpsv_index_begin(struct klpsv_index *index, struct klpsv_family *f,
+		       struct module *mod);
 void klpsv_index_end(struct klpsv_index *index);
+void klpsv_index_keep_incoming(struct klpsv_index *index,
+			       struct klpsv_family *f, struct module *mod);
 void klpsv_index_restart(struct klpsv_index *index,
 			 const struct klpsv_family *f);
 void klpsv_index_counts(struct klpsv_index *index, u64 *count, u64 *bytes);

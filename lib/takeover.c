@@ -147,8 +147,7 @@ static void take_retired(struct klpsv_family *f, struct klpsv_index *index)
 	if (!index || index->state != KLPSV_INDEX_LIVE)
 		return;
 	f->mode = TAKE_RETIRE;
-	/* next_size 0 marks a retirement */
-	klpsv_index_begin(index, klpsv_fver(f), 0, 0, index->epoch, 0);
+	klpsv_index_begin(index, f, NULL);
 }
 
 /* No live data: a new family, or one revived after a retirement. */
@@ -199,8 +198,7 @@ static int take_changed(struct klpsv_patch *kp, struct klpsv_family *f,
 		f->alloc_size = klpsv_alloc_size(f);
 		f->mode = TAKE_BREAKING;
 	}
-	klpsv_index_begin(index, klpsv_fver(f), f->fingerprint, f->layout.size,
-			  f->epoch, f->alloc_size);
+	klpsv_index_begin(index, f, kp->patch->mod);
 	klpsv_index_counts(index, &count, &bytes);
 	pr_info("%s: family '%s': taking over %llu instances, v%u -> v%u (%s)\n",
 		klpsv_patch_name(kp), f->name, count, index->version,
@@ -320,6 +318,8 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	}
 	if (index->state == KLPSV_INDEX_TRANSITION)
 		klpsv_index_promote(f, index);
+	if (forced)
+		klpsv_index_keep_incoming(index, f, kp->patch->mod);
 	strscpy(index->owner, klpsv_patch_name(kp), sizeof(index->owner));
 	klpsv_index_counts(index, &count, &bytes);
 	pr_info("%s: family '%s' is at v%u: %llu instances, %llu bytes\n",

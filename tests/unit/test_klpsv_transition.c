@@ -1174,3 +1174,48 @@ TEST(klpsv_transition_refused_patch_leaves_forced_transition_alone)
 		__klpsv_index_destroy(reg, index);
 	kt_end();
 }
+
+/*
+ * Transition model point 2: old code frees an object whose instance new
+ * code has migrated to a version old code does not know (in place, or a
+ * twin): the version's own destructor runs, the incoming family's, so
+ * nothing the instance owns leaks.
+ */
+TEST(klpsv_transition_old_code_frees_a_newer_instance_with_its_dtor)
+{
+	struct stats_v2 *n2;
+	struct stats_v3 *n3;
+
+	old_v1();
+	new_begin(n2_fams);
+	n2 = n2_get(&sess[0]);		/* migrated in place to v2 */
+	ASSERT_NOT_NULL(n2);
+	n2_put(n2);
+	o1_free(&sess[0]);
+	EXPECT_EQ(v2_dtor[0], 1u);
+	EXPECT_NULL(kt_hdr(&sess[0], STATS_ID, 0));
+	o1_free(&sess[1]);		/* still at v1: nothing of v2 to run */
+	EXPECT_EQ(v2_dtor[1], 0u);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+
+	old_v2();
+	new_begin(n3_fams);
+	n3 = n3_get(&sess[0]);		/* its twin, converted */
+	ASSERT_NOT_NULL(n3);
+	n3_put(n3);
+	o2_free(&sess[0]);
+	EXPECT_EQ(v2_dtor[0], 1u);
+	EXPECT_EQ(v3_dtor[0], 1u);
+	EXPECT_NULL(kt_hdr(&sess[0], STATS_ID, 1));
+	o2_free(&sess[1]);		/* its twin was never converted */
+	EXPECT_EQ(v3_dtor[1], 0u);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
