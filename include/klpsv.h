@@ -187,7 +187,11 @@ typedef int (*klpsv_step_fn)(void *obj, const void *from, void *to);
  * @layout: that version's layout; must match the live data exactly
  * @up: converts a @from instance into the family's version
  * @down: optional; converts back, used when the transition to the new
- *	patch is reverted for objects that only the new code had seen
+ *	patch is reverted for objects that only the new code had seen, and
+ *	to write new code's changes through to the older instance.  For an
+ *	additive change it runs in place when the transition is reverted:
+ *	it releases what @up or the constructor put in the new members and
+ *	must touch nothing else (old code keeps using the older members)
  * @release: optional; releases what a @from instance owns once it has
  *	been migrated and is freed (after the transition)
  */

@@ -142,17 +142,24 @@ void klpsv_migrate_late(struct klpsv_family *family, struct klpsv_index *index,
  * @index: its index, back in its previous version
  * @obj: the object
  *
- * The predecessor's bytes stay; the tail room beyond them is zeroed.
+ * The step's down, if any, releases what up or the constructor put in the
+ * new members (it touches only those: old code keeps using the others);
+ * then the tail room beyond the predecessor's bytes is zeroed, and they
+ * stay as they are.
  */
 void klpsv_revert_in_place(struct klpsv_family *family,
 			   struct klpsv_index *index, void *obj)
 {
+	const struct klpsv_step *step;
 	struct klpsv_hdr *hdr;
 	unsigned long flags;
 
+	step = klpsv_step_from(family, index->prev_version);
 	spin_lock_irqsave(&index->lock, flags);
 	hdr = __klpsv_find(index, obj, family->epoch);
 	if (hdr && klpsv_hdr_version(hdr) > index->prev_version) {
+		if (step && step->down)
+			klpsv_run_step(step->down, obj, hdr + 1, hdr + 1);
 		memset((char *)(hdr + 1) + index->size, 0,
 		       index->alloc_size - index->size);
 		smp_store_release(&hdr->version, index->prev_version);

@@ -1219,3 +1219,116 @@ TEST(klpsv_transition_old_code_frees_a_newer_instance_with_its_dtor)
 	EXPECT_EQ(kt_instances(), 0ul);
 	kt_end();
 }
+
+/* "own": v2 adds a buffer that up and the constructor allocate. */
+struct own1 {
+	u32 x;
+};
+struct own2 {
+	u32 x;
+	u32 pad;
+	void *buf;
+};
+#define OWN1_LAYOUT KLPSV_LAYOUT(struct own1, KLPSV_FIELD(struct own1, x))
+#define OWN2_LAYOUT KLPSV_LAYOUT(struct own2, KLPSV_FIELD(struct own2, x), \
+				 KLPSV_FIELD(struct own2, pad), \
+				 KLPSV_FIELD(struct own2, buf))
+#define OWN_ID KLPSV_ID(0xb1, 1)
+
+static int own_bufs;	/* allocated and not freed */
+
+static int own_up(void *obj, const void *from, void *to)
+{
+	struct own2 *n = to;
+
+	n->buf = kmalloc(32, GFP_ATOMIC);
+	own_bufs += !!n->buf;
+	return n->buf ? 0 : -ENOMEM;
+}
+
+/* In place: release only what the new members own. */
+static int own_down(void *obj, const void *from, void *to)
+{
+	struct own2 *n = to;
+
+	own_bufs -= !!n->buf;
+	kfree(n->buf);
+	n->buf = NULL;
+	return 0;
+}
+
+static int own_ctor(void *obj, void *data, void *arg)
+{
+	return own_up(obj, data, data);
+}
+
+static void own_dtor(void *obj, void *data)
+{
+	own_down(obj, data, data);
+}
+
+KLPSV_FAMILY(w1, struct own1, .name = "own", .id = OWN_ID, .version = 1,
+	     .layout = OWN1_LAYOUT, .reserve = 16);
+KLPSV_FAMILY(w2, struct own2, .name = "own", .id = OWN_ID, .version = 2,
+	     .layout = OWN2_LAYOUT, .reserve = 4, .ctor = own_ctor,
+	     .dtor = own_dtor,
+	     KLPSV_STEPS({ .from = 1, .layout = OWN1_LAYOUT, .up = own_up,
+			   .down = own_down }));
+
+/*
+ * Transition model point 6: a reverted additive transition releases what
+ * the new members own (through the step's down, run in place on them
+ * only) and leaves the older members byte for byte as they were.
+ */
+TEST(klpsv_transition_revert_additive_releases_new_members)
+{
+	static struct klpsv_family *w1_fams[] = { &w1_family, NULL };
+	static struct klpsv_family *w2_fams[] = { &w2_family, NULL };
+	struct own2 *n;
+	unsigned int i;
+
+	kt_begin();
+	own_bufs = 0;
+	kmod_load(&oldm, "kt_old", w1_fams);
+	ASSERT_EQ(kmod_enable(&oldm), 0);
+	for (i = 0; i < NR_OLD; i++) {
+		struct own1 *o = w1_get_or_alloc(&sess[i], GFP_KERNEL, NULL);
+
+		ASSERT_NOT_NULL(o);
+		o->x = 70 + i;
+		w1_put(o);
+	}
+	kmod_detach(&oldm);
+	kt_snapshot(&snap0);
+	new_begin(w2_fams);
+	for (i = 0; i < 3; i++) {	/* new code migrates three */
+		n = w2_get(&sess[i]);
+		ASSERT_NOT_NULL(n);
+		EXPECT_NOT_NULL(n->buf);
+		w2_put(n);
+	}
+	n = w2_get_or_alloc(&sess[5], GFP_KERNEL, NULL);	/* and makes one */
+	ASSERT_NOT_NULL(n);
+	w2_put(n);
+	EXPECT_EQ(own_bufs, 4);
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(own_bufs, 0);
+	for (i = 0; i < NR_OLD; i++) {
+		struct own1 *o = w1_get(&sess[i]);
+
+		ASSERT_NOT_NULL(o);
+		EXPECT_EQ(o->x, 70u + i);
+		EXPECT_EQ(((struct own2 *)o)->buf, NULL);
+		w1_put(o);
+	}
+	w1_free(&sess[5]);
+	kmod_exit(&newm);
+	kmod_load(&newm, "kt_new", w2_fams);
+	EXPECT_EQ(kmod_enable(&newm), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(own_bufs, 0);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
