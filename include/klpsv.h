@@ -312,8 +312,10 @@ struct klpsv_hdr {
  * instance, as with klp_shadow_get(), and pairs every successful get with
  * klpsv_put().
  *
- * Context: any context the family's steps allow (process context when a
- * migration may run).
+ * Context: any context but NMI.  On PREEMPT_RT in hard IRQ context (or
+ * with IRQs off), where the index's spinlock_t cannot be taken, only an
+ * instance already at the family's version is found; one that would need
+ * a migration or a twin reads as NULL there.
  * Return: the instance's data, or NULL if @obj has none.
  */
 void *klpsv_get(struct klpsv_family *family, void *obj);
@@ -329,7 +331,8 @@ void *klpsv_get(struct klpsv_family *family, void *obj);
  * through to the older instance with the family's down step, when there
  * is one: that out-of-line path runs only during such a transition.
  *
- * Context: the caller still serializes access to the instance.
+ * Context: the context of the get; the caller still serializes access
+ * to the instance.
  */
 static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
 {

@@ -75,6 +75,9 @@ static noinline void *get_checked(struct klpsv_family *family,
 		return hdr + 1;
 	if (!hdr && !klpsv_index_syncing(index))
 		return NULL;	/* no data, and no transition to make it */
+	/* Hard IRQ on PREEMPT_RT: only what needs no lock (Contexts). */
+	if (!klpsv_compat_may_lock())
+		return NULL;
 	return get_slow(family, index, obj, hdr);
 }
 
@@ -130,8 +133,10 @@ static bool resolve_found(struct klpsv_family *family,
 		klpsv_compat_shadow_free(obj, id);
 	} else if (cur == hdr) {
 		again = false;
+		/* Published at our version: not one a failed step left older. */
 		if (__klpsv_find(index, obj, family->epoch) == hdr &&
-		    !klpsv_hdr_is_twin(hdr))
+		    !klpsv_hdr_is_twin(hdr) &&
+		    klpsv_hdr_version(hdr) >= klpsv_fver(family))
 			*found = hdr;
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
@@ -174,7 +179,8 @@ static struct klpsv_hdr *alloc_new(struct klpsv_family *family,
  * allows blocking), then it is published in the family's index.  The
  * caller serializes access to @obj's instance, as for klpsv_get().
  *
- * Context: as @gfp allows.
+ * Context: as @gfp allows, where a spinlock_t may be taken (on PREEMPT_RT
+ * not in hard IRQ context: a warning, and NULL).
  * Return: the instance's data, or NULL when out of memory, when the
  * constructor failed, or before the patch took the family over.
  */
@@ -189,6 +195,10 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 	if (unlikely(!index))
+		return NULL;
+	if (WARN_ONCE(!klpsv_compat_may_lock(),
+		      "klpsv: %s: klpsv_get_or_alloc() where a spinlock_t cannot be taken\n",
+		      family->name))
 		return NULL;
 	/*
 	 * An instance that get_checked() could not hand out (a migration
@@ -238,7 +248,9 @@ void klpsv_put_twin(struct klpsv_family *family, void *data)
 	struct klpsv_index *index = READ_ONCE(family->index);
 	unsigned long flags;
 
-	if (!index)
+	if (!index || WARN_ONCE(!klpsv_compat_may_lock(),
+				"klpsv: %s: klpsv_put() of a twin where a spinlock_t cannot be taken\n",
+				family->name))
 		return;
 	spin_lock_irqsave(&index->lock, flags);
 	__klpsv_twin_write_through(family, index, klpsv_hdr_of(data));
@@ -278,7 +290,9 @@ static struct module *__releaser(struct klpsv_family *family,
  * memory.  The caller serializes access to @obj's instance.  Nothing
  * happens if there is none.
  *
- * Context: process or caller context; the destructor decides.
+ * Context: process or caller context, the destructor decides; where a
+ * spinlock_t may be taken (on PREEMPT_RT not in hard IRQ: a warning, and
+ * nothing freed).
  */
 void klpsv_free(struct klpsv_family *family, void *obj)
 {
@@ -290,7 +304,9 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 	unsigned long flags;
 	int n = 0, i;
 
-	if (!index)
+	if (!index || WARN_ONCE(!klpsv_compat_may_lock(),
+				"klpsv: %s: klpsv_free() where a spinlock_t cannot be taken: the instance is leaked\n",
+				family->name))
 		return;
 	spin_lock_irqsave(&index->lock, flags);
 	epochs[0] = index->epoch;

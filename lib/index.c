@@ -271,10 +271,10 @@ void __klpsv_index_release(struct klpsv_registry *reg,
  */
 static void switch_to_next(struct klpsv_index *index)
 {
-	unsigned long flags;
+	unsigned long flags, seq_flags;
 
 	spin_lock_irqsave(&index->lock, flags);
-	klpsv_seq_write_begin(index);
+	seq_flags = klpsv_seq_write_begin(index);
 	if (index->epoch != index->next_epoch) {
 		__klpsv_table_swap(index, &index->instances, &index->next);
 		swap(index->count, index->next_count);
@@ -287,7 +287,7 @@ static void switch_to_next(struct klpsv_index *index)
 	WRITE_ONCE(index->state, KLPSV_INDEX_LIVE);
 	index->incoming = NULL;
 	index->incoming_mod = NULL;
-	klpsv_seq_write_end(index);
+	klpsv_seq_write_end(index, seq_flags);
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 

@@ -87,22 +87,30 @@ static inline struct klpsv_table *klpsv_table_of(struct klpsv_index *index,
 
 /*
  * The index's sequence count, as a seqcount_t but without a lockdep map
- * (its class key would live in the module that made the index) and
- * without spinning: a reader that sees it odd takes the lock instead,
- * which on PREEMPT_RT waits for a preempted writer.
+ * (its class key would live in the module that made the index).  A
+ * reader that sees it odd takes the lock instead, which on PREEMPT_RT
+ * waits for a preempted writer; where it may not take the lock (hard IRQ
+ * on PREEMPT_RT) it looks again: the writer moves pointers only, with
+ * hard IRQs off, so it is not preempted and soon done.
  */
-static inline void klpsv_seq_write_begin(struct klpsv_index *index)
+static inline unsigned long klpsv_seq_write_begin(struct klpsv_index *index)
 	__must_hold(&index->lock)
 {
+	unsigned long flags;
+
+	local_irq_save(flags);
 	WRITE_ONCE(index->seq, index->seq + 1);
 	smp_wmb();	/* the count, then the changes */
+	return flags;
 }
 
-static inline void klpsv_seq_write_end(struct klpsv_index *index)
+static inline void klpsv_seq_write_end(struct klpsv_index *index,
+				       unsigned long flags)
 	__must_hold(&index->lock)
 {
 	smp_wmb();	/* the changes, then the count */
 	WRITE_ONCE(index->seq, index->seq + 1);
+	local_irq_restore(flags);
 }
 
 static inline u32 klpsv_seq_begin(const struct klpsv_index *index)

@@ -255,7 +255,7 @@ void klpsv_post_unpatch(struct klp_object *obj)
 
 	if (!reg)
 		return;
-	/* Writing to "force" marks every patch, this one included. */
+	/* Writing to "force" during an unpatch marks the patch itself. */
 	forced = kp->patch->forced;
 	if (forced)
 		reg->flags |= KLPSV_REG_FORCED;

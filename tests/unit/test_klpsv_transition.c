@@ -1332,3 +1332,91 @@ TEST(klpsv_transition_revert_additive_releases_new_members)
 	EXPECT_EQ(kt_instances(), 0ul);
 	kt_end();
 }
+
+/*
+ * Transition model point 5: on PREEMPT_RT the index lock sleeps, so in a
+ * hard IRQ (here: the shim's PREEMPT_RT with IRQs off, as in an
+ * HRTIMER_MODE_HARD callback) an accessor takes no lock.  A get returns
+ * what it finds at its version without one (an instance to migrate or a
+ * twin to make reads as NULL there); the calls that need the lock
+ * refuse with a warning.  Back in task context, the get migrates.
+ */
+TEST(klpsv_transition_hard_irq_on_preempt_rt_takes_no_lock)
+{
+	struct stats_v2 *n;
+	unsigned long flags;
+
+	old_v1();
+	new_begin(n2_fams);
+	n = n2_get(&sess[1]);		/* migrated in task context */
+	ASSERT_NOT_NULL(n);
+	n2_put(n);
+
+	shim_preempt_rt = true;
+	local_irq_save(flags);
+	n = n2_get(&sess[1]);		/* at its version: found */
+	EXPECT_NOT_NULL(n);
+	if (n)
+		n2_put(n);
+	EXPECT_NULL(n2_get(&sess[0]));	/* to migrate: not here */
+	EXPECT_NULL(n2_get(&sess[6]));	/* no data */
+	EXPECT_NOT_NULL(o1_get(&sess[0]));	/* old code's, as it is */
+	EXPECT_NULL(n2_get_or_alloc(&sess[6], GFP_ATOMIC, NULL));
+	EXPECT_WARNINGS(1);
+	local_irq_restore(flags);
+	shim_preempt_rt = false;
+	EXPECT_EQ(up_calls[0], 0u);
+
+	n = n2_get(&sess[0]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->bytes, (u32)MARK);
+	n2_put(n);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+/*
+ * An in-place step that fails in new code's accessor leaves the instance
+ * at the older version: klpsv_get_or_alloc() must then return NULL, not
+ * hand the older instance out as the newer version (new code would write
+ * its members into tail room the next step overwrites).  Found by the VM
+ * test of a failing lazy step.
+ */
+static bool up12_fails;
+
+static int up12_failing(void *obj, const void *from, void *to)
+{
+	return up12_fails ? -EIO : up12(obj, from, to);
+}
+
+KLPSV_FAMILY(f2, struct stats_v2, .name = "stats", .id = STATS_ID,
+	     .version = 2, .layout = STATS_V2_LAYOUT, .reserve = STATS_RESERVE,
+	     KLPSV_STEPS({ .from = 1, .layout = STATS_V1_LAYOUT,
+			   .up = up12_failing }));
+
+TEST(klpsv_transition_get_or_alloc_after_failed_step_is_null)
+{
+	static struct klpsv_family *f2_fams[] = { &f2_family, NULL };
+	struct stats_v2 *n;
+
+	old_v1();
+	new_begin(f2_fams);
+	up12_fails = true;
+	EXPECT_NULL(f2_get(&sess[0]));
+	EXPECT_NULL(f2_get_or_alloc(&sess[0], GFP_KERNEL, NULL));
+	up12_fails = false;
+	EXPECT_EQ(kt_hdr(&sess[0], STATS_ID, 0)->version, 1);
+	n = f2_get_or_alloc(&sess[0], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 10u);
+	EXPECT_EQ(n->bytes, (u32)MARK);
+	f2_put(n);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
