@@ -138,6 +138,8 @@ check: need-kernels
 	$(MAKE) all-kernels WERROR=1
 	$(MAKE) sparse
 	$(MAKE) fuzz
+	$(MAKE) tsan
+	tests/unit/tsan.sh --weaken
 	$(MAKE) vmtest-selftest WERROR=1
 	$(MAKE) vmtest-selftest KVER=$(KVER_DEBUG) WERROR=1
 	$(MAKE) vmtest-all WERROR=1

@@ -170,8 +170,14 @@ typedef void (*klpsv_dtor_t)(void *obj, void *data);
  * Context: IRQs off, under the family's spinlock: that is what makes each
  * migration happen exactly once.  Must not sleep; allocate, if at all,
  * with GFP_ATOMIC.
- * Return: 0, or a negative errno.  Before the transition an error refuses
- * the whole patch; after it, the instance stays as it was.
+ * A step runs only where no other context uses the instance: in new
+ * code's accessor (which the caller serializes with old code's) or after
+ * the transition, never in pre_patch (Documentation/design.rst, "The
+ * invariant").
+ *
+ * Return: 0, or a negative errno.  During the transition the accessor
+ * then returns NULL and the instance stays as it was; after it, the
+ * instance is freed and counted as lost.  A step never refuses a patch.
  */
 typedef int (*klpsv_step_fn)(void *obj, const void *from, void *to);
 
@@ -181,7 +187,11 @@ typedef int (*klpsv_step_fn)(void *obj, const void *from, void *to);
  * @layout: that version's layout; must match the live data exactly
  * @up: converts a @from instance into the family's version
  * @down: optional; converts back, used when the transition to the new
- *	patch is reverted for objects that only the new code had seen
+ *	patch is reverted for objects that only the new code had seen, and
+ *	to write new code's changes through to the older instance.  For an
+ *	additive change it runs in place when the transition is reverted:
+ *	it releases what @up or the constructor put in the new members and
+ *	must touch nothing else (old code keeps using the older members)
  * @release: optional; releases what a @from instance owns once it has
  *	been migrated and is freed (after the transition)
  */
@@ -302,8 +312,10 @@ struct klpsv_hdr {
  * instance, as with klp_shadow_get(), and pairs every successful get with
  * klpsv_put().
  *
- * Context: any context the family's steps allow (process context when a
- * migration may run).
+ * Context: any context but NMI.  On PREEMPT_RT in hard IRQ context (or
+ * with IRQs off), where the index's spinlock_t cannot be taken, only an
+ * instance already at the family's version is found; one that would need
+ * a migration or a twin reads as NULL there.
  * Return: the instance's data, or NULL if @obj has none.
  */
 void *klpsv_get(struct klpsv_family *family, void *obj);
@@ -319,7 +331,8 @@ void *klpsv_get(struct klpsv_family *family, void *obj);
  * through to the older instance with the family's down step, when there
  * is one: that out-of-line path runs only during such a transition.
  *
- * Context: the caller still serializes access to the instance.
+ * Context: the context of the get; the caller still serializes access
+ * to the instance.
  */
 static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
 {

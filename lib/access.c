@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) "klpsv: " fmt
 
+#include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 
@@ -74,6 +75,9 @@ static noinline void *get_checked(struct klpsv_family *family,
 		return hdr + 1;
 	if (!hdr && !klpsv_index_syncing(index))
 		return NULL;	/* no data, and no transition to make it */
+	/* Hard IRQ on PREEMPT_RT: only what needs no lock (Contexts). */
+	if (!klpsv_compat_may_lock())
+		return NULL;
 	return get_slow(family, index, obj, hdr);
 }
 
@@ -105,7 +109,7 @@ void *klpsv_get(struct klpsv_family *family, void *obj)
 /*
  * The caller's allocation found an instance it did not make: a walk's
  * pending shell (the revert walk's shell to send a new-only object back,
- * or an eager twin) of an object the caller has since freed, or one a
+ * or a twin pre_patch reserved) of an object the caller has since freed, or one a
  * walk just published.  The caller, who serializes access to the object,
  * claims a shell: frees it under the index lock, where the walk looks it
  * up again and finds it gone.
@@ -129,8 +133,10 @@ static bool resolve_found(struct klpsv_family *family,
 		klpsv_compat_shadow_free(obj, id);
 	} else if (cur == hdr) {
 		again = false;
+		/* Published at our version: not one a failed step left older. */
 		if (__klpsv_find(index, obj, family->epoch) == hdr &&
-		    !klpsv_hdr_is_twin(hdr))
+		    !klpsv_hdr_is_twin(hdr) &&
+		    klpsv_hdr_version(hdr) >= klpsv_fver(family))
 			*found = hdr;
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
@@ -173,7 +179,8 @@ static struct klpsv_hdr *alloc_new(struct klpsv_family *family,
  * allows blocking), then it is published in the family's index.  The
  * caller serializes access to @obj's instance, as for klpsv_get().
  *
- * Context: as @gfp allows.
+ * Context: as @gfp allows, where a spinlock_t may be taken (on PREEMPT_RT
+ * not in hard IRQ context: a warning, and NULL).
  * Return: the instance's data, or NULL when out of memory, when the
  * constructor failed, or before the patch took the family over.
  */
@@ -188,6 +195,10 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 	if (unlikely(!index))
+		return NULL;
+	if (WARN_ONCE(!klpsv_compat_may_lock(),
+		      "klpsv: %s: klpsv_get_or_alloc() where a spinlock_t cannot be taken\n",
+		      family->name))
 		return NULL;
 	/*
 	 * An instance that get_checked() could not hand out (a migration
@@ -237,9 +248,35 @@ void klpsv_put_twin(struct klpsv_family *family, void *data)
 	struct klpsv_index *index = READ_ONCE(family->index);
 	unsigned long flags;
 
+	if (!index || WARN_ONCE(!klpsv_compat_may_lock(),
+				"klpsv: %s: klpsv_put() of a twin where a spinlock_t cannot be taken\n",
+				family->name))
+		return;
 	spin_lock_irqsave(&index->lock, flags);
 	__klpsv_twin_write_through(family, index, klpsv_hdr_of(data));
 	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/*
+ * Who releases an instance klpsv_free() unlinked: the caller's family
+ * knows its own version and older ones; a newer one (new code migrated it
+ * in place, or a twin) is the incoming family's, whose module is pinned
+ * for the call.  Returns the module to put, if any.
+ */
+static struct module *__releaser(struct klpsv_family *family,
+				 struct klpsv_index *index,
+				 struct klpsv_hdr *hdr,
+				 const struct klpsv_family **by)
+	__must_hold(&index->lock)
+{
+	struct klpsv_family *in = index->incoming;
+
+	*by = family;
+	if (klpsv_hdr_version(hdr) <= klpsv_fver(family) || !in ||
+	    in == family || !try_module_get(index->incoming_mod))
+		return NULL;
+	*by = in;
+	return index->incoming_mod;
 }
 
 /**
@@ -247,21 +284,29 @@ void klpsv_put_twin(struct klpsv_family *family, void *data)
  * @family: the family
  * @obj: the object
  *
- * Runs the family's destructor (or, for an older version's instance, the
- * step's release) outside every lock, then frees the memory.  The caller
- * serializes access to @obj's instance.  Nothing happens if there is none.
+ * Runs the destructor of the instance's version outside every lock (the
+ * family's, a step's release for an older version, or during a
+ * transition the incoming family's for a newer one), then frees the
+ * memory.  The caller serializes access to @obj's instance.  Nothing
+ * happens if there is none.
  *
- * Context: process or caller context; the destructor decides.
+ * Context: process or caller context, the destructor decides; where a
+ * spinlock_t may be taken (on PREEMPT_RT not in hard IRQ: a warning, and
+ * nothing freed).
  */
 void klpsv_free(struct klpsv_family *family, void *obj)
 {
 	struct klpsv_index *index = READ_ONCE(family->index);
+	const struct klpsv_family *by[2];
+	struct module *pinned[2] = { NULL, NULL };
 	struct klpsv_hdr *found[2];
 	u32 epochs[2], e;
 	unsigned long flags;
 	int n = 0, i;
 
-	if (!index)
+	if (!index || WARN_ONCE(!klpsv_compat_may_lock(),
+				"klpsv: %s: klpsv_free() where a spinlock_t cannot be taken: the instance is leaked\n",
+				family->name))
 		return;
 	spin_lock_irqsave(&index->lock, flags);
 	epochs[0] = index->epoch;
@@ -281,13 +326,16 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 			klpsv_compat_shadow_free(obj, family->id | e);
 		} else if (klpsv_hdr_is_linked(hdr)) {
 			__klpsv_unlink(index, hdr, e);
+			pinned[n] = __releaser(family, index, hdr, &by[n]);
 			epochs[n] = e;
 			found[n++] = hdr;
 		}
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
-	for (i = 0; i < n; i++)
-		klpsv_drop(family, found[i], epochs[i]);
+	for (i = 0; i < n; i++) {
+		klpsv_drop(by[i], found[i], epochs[i]);
+		module_put(pinned[i]);
+	}
 	/* A family that shrank a lot gives memory back. */
 	if (n)
 		klpsv_table_fit(index, &index->instances, GFP_ATOMIC);

@@ -13,6 +13,7 @@
 
 #include <linux/livepatch.h>
 #include <linux/module.h>
+#include <linux/preempt.h>
 #include <linux/types.h>
 
 /**
@@ -155,6 +156,26 @@ static inline void klpsv_compat_set_states(struct klp_patch *patch,
 					   struct klp_state *states)
 {
 	patch->states = states;
+}
+
+/* PREEMPT_RT makes spinlock_t a sleeping lock (the unit tests switch it). */
+#ifndef klpsv_compat_lock_sleeps
+#define klpsv_compat_lock_sleeps()	IS_ENABLED(CONFIG_PREEMPT_RT)
+#endif
+
+/**
+ * klpsv_compat_may_lock() - may the index lock be taken here?
+ *
+ * The index lock is a spinlock_t.  Without PREEMPT_RT it is taken with
+ * IRQs disabled, in any context but NMI.  On PREEMPT_RT it sleeps, and
+ * needs a preemptible context: not hard IRQ (an HRTIMER_MODE_HARD timer,
+ * a non-threaded handler), not with IRQs off or a raw spinlock held.
+ *
+ * Return: true when it may be taken.
+ */
+static inline bool klpsv_compat_may_lock(void)
+{
+	return !klpsv_compat_lock_sleeps() || preemptible();
 }
 
 #endif /* _KLPSV_COMPAT_H */

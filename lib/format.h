@@ -126,6 +126,10 @@ struct klpsv_table {
  *	IRQ-safe, because patched code may run in any context
  * @lock_key: lockdep class of @lock, in shared memory (see
  *	klpsv_index_create())
+ * @incoming: the family taking over, from pre_patch until its transition
+ *	ended (completed, reverted, or a forced one ended by a later patch);
+ *	its module cannot go away meanwhile (the livepatch core holds it)
+ * @incoming_mod: that family's module, pinned by whoever calls into it
  */
 struct klpsv_index {
 	u32 magic;
@@ -159,6 +163,8 @@ struct klpsv_index {
 	u32 seq;
 	spinlock_t lock;
 	struct lock_class_key lock_key;
+	struct klpsv_family *incoming;
+	struct module *incoming_mod;
 };
 
 /**

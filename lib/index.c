@@ -100,27 +100,28 @@ void klpsv_index_set_state(struct klpsv_index *index, unsigned int state)
 /**
  * klpsv_index_begin() - announce the incoming version of a transition
  * @index: the index, live
- * @version: the incoming version
- * @layout: its fingerprint; with @size 0 for a retirement
- * @size: its struct size
- * @epoch: its epoch (the live one for an additive change)
- * @alloc_size: its allocation size
+ * @f: the incoming family, its epoch and allocation size chosen; a
+ *	tombstone keeps the live epoch and announces size 0
+ * @mod: its module
  *
  * Under the index lock, with the state, so an accessor that reads them
  * under the lock sees all of them or none.
  */
-void klpsv_index_begin(struct klpsv_index *index, u32 version, u32 layout,
-		       u32 size, u32 epoch, u32 alloc_size)
+void klpsv_index_begin(struct klpsv_index *index, struct klpsv_family *f,
+		       struct module *mod)
 {
+	bool retire = f->retired;
 	unsigned long flags;
 
 	spin_lock_irqsave(&index->lock, flags);
 	index->prev_version = index->version;
-	index->next_version = version;
-	index->next_layout = layout;
-	index->next_size = size;
-	WRITE_ONCE(index->next_epoch, epoch);
-	index->next_alloc_size = alloc_size;
+	index->next_version = klpsv_fver(f);
+	index->next_layout = retire ? 0 : f->fingerprint;
+	index->next_size = retire ? 0 : f->layout.size;
+	WRITE_ONCE(index->next_epoch, retire ? index->epoch : f->epoch);
+	index->next_alloc_size = retire ? 0 : f->alloc_size;
+	index->incoming = retire ? NULL : f;
+	index->incoming_mod = retire ? NULL : mod;
 	WRITE_ONCE(index->state, KLPSV_INDEX_TRANSITION);
 	spin_unlock_irqrestore(&index->lock, flags);
 }
@@ -157,6 +158,28 @@ void klpsv_index_end(struct klpsv_index *index)
 	spin_lock_irqsave(&index->lock, flags);
 	WRITE_ONCE(index->state, KLPSV_INDEX_LIVE);
 	WRITE_ONCE(index->next_epoch, index->epoch);
+	index->incoming = NULL;
+	index->incoming_mod = NULL;
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
+ * klpsv_index_keep_incoming() - name the family old code's leftovers need
+ * @index: the index of a family an additive transition was forced for
+ * @f: the forcing patch's family
+ * @mod: its module, which the kernel never unloads after a force
+ *
+ * Code of the forced-out patch may still free an instance migrated to a
+ * version it does not know; klpsv_free() then needs @f's destructor.
+ */
+void klpsv_index_keep_incoming(struct klpsv_index *index,
+			       struct klpsv_family *f, struct module *mod)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	index->incoming = f;
+	index->incoming_mod = mod;
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 
@@ -248,10 +271,10 @@ void __klpsv_index_release(struct klpsv_registry *reg,
  */
 static void switch_to_next(struct klpsv_index *index)
 {
-	unsigned long flags;
+	unsigned long flags, seq_flags;
 
 	spin_lock_irqsave(&index->lock, flags);
-	klpsv_seq_write_begin(index);
+	seq_flags = klpsv_seq_write_begin(index);
 	if (index->epoch != index->next_epoch) {
 		__klpsv_table_swap(index, &index->instances, &index->next);
 		swap(index->count, index->next_count);
@@ -262,7 +285,9 @@ static void switch_to_next(struct klpsv_index *index)
 	index->size = index->next_size;
 	index->alloc_size = index->next_alloc_size;
 	WRITE_ONCE(index->state, KLPSV_INDEX_LIVE);
-	klpsv_seq_write_end(index);
+	index->incoming = NULL;
+	index->incoming_mod = NULL;
+	klpsv_seq_write_end(index, seq_flags);
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 

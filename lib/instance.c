@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) "klpsv: " fmt
 
 #include <linux/lockdep.h>
+#include <linux/processor.h>
 #include <linux/rcupdate.h>
 
 #include "internal.h"
@@ -96,7 +97,8 @@ struct klpsv_hdr *__klpsv_find(struct klpsv_index *index, void *obj,
  * @obj: the object
  * @epoch: the epoch
  *
- * Takes the lock only when it missed while instances moved.
+ * Takes the lock only when it missed while instances moved (looks again
+ * where the lock may not be taken, see klpsv_seq_write_begin()).
  *
  * Return: the instance's header, or NULL.
  */
@@ -108,13 +110,18 @@ struct klpsv_hdr *klpsv_lookup(struct klpsv_index *index, void *obj,
 	unsigned long flags;
 	u32 seq;
 
-	rcu_read_lock();
-	seq = klpsv_seq_begin(index);
-	t = klpsv_table_of(index, epoch);
-	hdr = t ? klpsv_table_find(t, obj) : NULL;
-	rcu_read_unlock();
-	if (likely(hdr) || !klpsv_seq_retry(index, seq))
-		return hdr;
+	for (;;) {
+		rcu_read_lock();
+		seq = klpsv_seq_begin(index);
+		t = klpsv_table_of(index, epoch);
+		hdr = t ? klpsv_table_find(t, obj) : NULL;
+		rcu_read_unlock();
+		if (likely(hdr) || !klpsv_seq_retry(index, seq))
+			return hdr;
+		if (klpsv_compat_may_lock())
+			break;
+		cpu_relax();
+	}
 	spin_lock_irqsave(&index->lock, flags);
 	hdr = __klpsv_find(index, obj, epoch);
 	spin_unlock_irqrestore(&index->lock, flags);

@@ -87,22 +87,30 @@ static inline struct klpsv_table *klpsv_table_of(struct klpsv_index *index,
 
 /*
  * The index's sequence count, as a seqcount_t but without a lockdep map
- * (its class key would live in the module that made the index) and
- * without spinning: a reader that sees it odd takes the lock instead,
- * which on PREEMPT_RT waits for a preempted writer.
+ * (its class key would live in the module that made the index).  A
+ * reader that sees it odd takes the lock instead, which on PREEMPT_RT
+ * waits for a preempted writer; where it may not take the lock (hard IRQ
+ * on PREEMPT_RT) it looks again: the writer moves pointers only, with
+ * hard IRQs off, so it is not preempted and soon done.
  */
-static inline void klpsv_seq_write_begin(struct klpsv_index *index)
+static inline unsigned long klpsv_seq_write_begin(struct klpsv_index *index)
 	__must_hold(&index->lock)
 {
+	unsigned long flags;
+
+	local_irq_save(flags);
 	WRITE_ONCE(index->seq, index->seq + 1);
 	smp_wmb();	/* the count, then the changes */
+	return flags;
 }
 
-static inline void klpsv_seq_write_end(struct klpsv_index *index)
+static inline void klpsv_seq_write_end(struct klpsv_index *index,
+				       unsigned long flags)
 	__must_hold(&index->lock)
 {
 	smp_wmb();	/* the changes, then the count */
 	WRITE_ONCE(index->seq, index->seq + 1);
+	local_irq_restore(flags);
 }
 
 static inline u32 klpsv_seq_begin(const struct klpsv_index *index)
@@ -236,9 +244,11 @@ void __klpsv_index_destroy(struct klpsv_registry *reg,
 void __klpsv_index_release(struct klpsv_registry *reg,
 			   struct klpsv_index *index);
 void klpsv_index_set_state(struct klpsv_index *index, unsigned int state);
-void klpsv_index_begin(struct klpsv_index *index, u32 version, u32 layout,
-		       u32 size, u32 epoch, u32 alloc_size);
+void klpsv_index_begin(struct klpsv_index *index, struct klpsv_family *f,
+		       struct module *mod);
 void klpsv_index_end(struct klpsv_index *index);
+void klpsv_index_keep_incoming(struct klpsv_index *index,
+			       struct klpsv_family *f, struct module *mod);
 void klpsv_index_restart(struct klpsv_index *index,
 			 const struct klpsv_family *f);
 void klpsv_index_counts(struct klpsv_index *index, u64 *count, u64 *bytes);
@@ -267,10 +277,16 @@ void klpsv_drop(const struct klpsv_family *family, struct klpsv_hdr *hdr,
 int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to);
 int klpsv_migrate_in_place(struct klpsv_family *family,
 			   struct klpsv_index *index, void *obj, void **data);
+void klpsv_migrate_late(struct klpsv_family *family, struct klpsv_index *index,
+			void *obj);
 void klpsv_revert_in_place(struct klpsv_family *family,
 			   struct klpsv_index *index, void *obj);
 int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 		      void *obj, void **data, struct klpsv_hdr **stale);
+int klpsv_twin_reserve(struct klpsv_family *family, struct klpsv_index *index,
+		       void *obj);
+void klpsv_twin_unreserve(struct klpsv_family *family,
+			  struct klpsv_index *index, void *obj);
 int klpsv_twin_make(struct klpsv_family *family, struct klpsv_index *index,
 		    void *obj, gfp_t gfp, void **data);
 void klpsv_twin_finish(struct klpsv_family *family, struct klpsv_index *index,
@@ -286,8 +302,7 @@ void __klpsv_twin_write_through(struct klpsv_family *family,
 				struct klpsv_hdr *twin);
 
 /* takeover.c: one family's take, finish, revert */
-int __klpsv_take(struct klpsv_registry *reg, struct klpsv_patch *kp,
-		 struct klpsv_family *f);
+int __klpsv_take_all(struct klpsv_registry *reg, struct klpsv_patch *kp);
 void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 		    struct klpsv_family *f, bool forced);
 void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f);

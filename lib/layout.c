@@ -54,14 +54,30 @@ u32 klpsv_layout_fingerprint(const struct klpsv_layout *layout)
 	return hash;
 }
 
+/* Does @layout have a member called @name? */
+static bool klpsv_layout_has(const struct klpsv_layout *layout,
+			     const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < layout->nr_fields; i++) {
+		if (!strcmp(layout->fields[i].name, name))
+			return true;
+	}
+	return false;
+}
+
 /**
  * klpsv_layout_is_prefix() - is @new an additive change of @old?
  * @old: the older layout
  * @new: the newer layout
  *
  * True when every member of @old is in @new under the same name, at the
- * same offset, with the same size, and @new is at least as large: code
- * that knows @old then reads and writes a @new instance correctly.
+ * same offset, with the same size, and every other member of @new lies
+ * beyond @old's size: code that knows @old then reads and writes a @new
+ * instance correctly, and its whole-struct stores (or a revert, which
+ * zeroes what lies beyond @old) never touch a new member, as they would
+ * one placed in a padding hole of @old.
  *
  * Return: true for an additive change.
  */
@@ -72,6 +88,11 @@ bool klpsv_layout_is_prefix(const struct klpsv_layout *old,
 
 	if (new->size < old->size)
 		return false;
+	for (j = 0; j < new->nr_fields; j++) {
+		if (new->fields[j].offset < old->size &&
+		    !klpsv_layout_has(old, new->fields[j].name))
+			return false;
+	}
 	for (i = 0; i < old->nr_fields; i++) {
 		const struct klpsv_field *o = &old->fields[i];
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Migration: every place a family's step runs on an instance.  Each is
- * written once here and used both by the accessors (lazily, when patched
- * code reaches an instance first) and by the takeover's walks (eagerly):
+ * written once here and used both by the accessors (when patched code
+ * reaches an instance, under the caller's serialization of the object)
+ * and by the walks that run when no patched code can reach the instance
+ * without the index lock (after the transition, or when it is reverted):
  *
  * - in place: an additive change, same epoch, the step fills new members;
  * - twins: a breaking change, a copy in the next epoch kept in sync with
@@ -98,22 +100,66 @@ int klpsv_migrate_in_place(struct klpsv_family *family,
 }
 
 /**
+ * klpsv_migrate_late() - migrate in place after the transition, or drop
+ * @family: the incoming family of an additive change, its transition over
+ * @index: its index
+ * @obj: the object
+ *
+ * The patch can no longer be refused: an instance whose step fails is
+ * freed (its version's release runs) and counted as lost, so that no
+ * instance stays behind the index's version, which a later patch could
+ * not take over without a step from it.
+ *
+ * Context: process context.
+ */
+void klpsv_migrate_late(struct klpsv_family *family, struct klpsv_index *index,
+			void *obj)
+{
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+	unsigned int from = 0;
+
+	spin_lock_irqsave(&index->lock, flags);
+	hdr = __klpsv_find(index, obj, family->epoch);
+	if (hdr && __migrate_hdr_in_place(family, index, hdr)) {
+		from = klpsv_hdr_version(hdr);
+		__klpsv_unlink(index, hdr, family->epoch);
+		index->lost++;
+	} else {
+		hdr = NULL;
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (!hdr)
+		return;
+	pr_err("%s: family '%s': an instance could not be migrated from v%u after the transition and is freed\n",
+	       klpsv_patch_name(klpsv_this_patch()), family->name, from);
+	klpsv_drop(family, hdr, family->epoch);
+}
+
+/**
  * klpsv_revert_in_place() - undo klpsv_migrate_in_place()
  * @family: the family whose takeover is undone
  * @index: its index, back in its previous version
  * @obj: the object
  *
- * The predecessor's bytes stay; the tail room beyond them is zeroed.
+ * The step's down, if any, releases what up or the constructor put in the
+ * new members (it touches only those: old code keeps using the others);
+ * then the tail room beyond the predecessor's bytes is zeroed, and they
+ * stay as they are.
  */
 void klpsv_revert_in_place(struct klpsv_family *family,
 			   struct klpsv_index *index, void *obj)
 {
+	const struct klpsv_step *step;
 	struct klpsv_hdr *hdr;
 	unsigned long flags;
 
+	step = klpsv_step_from(family, index->prev_version);
 	spin_lock_irqsave(&index->lock, flags);
 	hdr = __klpsv_find(index, obj, family->epoch);
 	if (hdr && klpsv_hdr_version(hdr) > index->prev_version) {
+		if (step && step->down)
+			klpsv_run_step(step->down, obj, hdr + 1, hdr + 1);
 		memset((char *)(hdr + 1) + index->size, 0,
 		       index->alloc_size - index->size);
 		smp_store_release(&hdr->version, index->prev_version);
@@ -185,9 +231,9 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	}
 	/*
 	 * The generation is read before the data: old code that writes
-	 * while an eager walk converts (only a walk runs outside the
-	 * caller's serialization) moves it afterwards, in its put, so a
-	 * torn conversion is never taken for an up-to-date one.
+	 * while a forced transition's post_patch converts (the one step run
+	 * outside the caller's serialization) moves it afterwards, in its
+	 * put, so a torn conversion is never taken for an up-to-date one.
 	 */
 	gen = smp_load_acquire(&old->gen);
 	if (!pending && gen == READ_ONCE(twin->gen)) {
@@ -209,6 +255,65 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	}
 	*data = twin + 1;
 	return 0;
+}
+
+/**
+ * klpsv_twin_reserve() - allocate an object's twin, not converted yet
+ * @family: the incoming family of a breaking change
+ * @index: its index, in the transition's first state
+ * @obj: an object with an older instance
+ *
+ * pre_patch takes the memory of every twin before the transition starts,
+ * so that a shortage refuses the patch, but runs no step: old code may be
+ * writing the older instance right now.  The pending shell is converted
+ * by the first new-code access (which the caller serializes) or after
+ * the transition.  A shell whose object old code freed meanwhile (its
+ * klpsv_free() ran before the shell existed) is freed again here.
+ *
+ * Context: process context.
+ * Return: 0, or -ENOMEM.
+ */
+int klpsv_twin_reserve(struct klpsv_family *family, struct klpsv_index *index,
+		       void *obj)
+{
+	unsigned long id = family->id | family->epoch;
+	struct klpsv_hdr *twin;
+	unsigned long flags;
+	bool created;
+
+	klpsv_table_fit(index, &index->next, GFP_KERNEL);
+	twin = klpsv_instance_new(obj, id, family->alloc_size,
+				  klpsv_fver(family) | KLPSV_HDR_TWIN,
+				  KLPSV_HDR_PENDING, GFP_KERNEL, &created);
+	if (!twin)
+		return -ENOMEM;
+	spin_lock_irqsave(&index->lock, flags);
+	if (created && !__klpsv_find(index, obj, index->epoch) &&
+	    klpsv_compat_shadow_get(obj, id) == twin &&
+	    (twin->flags & KLPSV_HDR_PENDING))
+		klpsv_compat_shadow_free(obj, id);
+	spin_unlock_irqrestore(&index->lock, flags);
+	return 0;
+}
+
+/**
+ * klpsv_twin_unreserve() - free an object's twin that was never converted
+ * @family: the incoming family whose takeover is undone
+ * @index: its index
+ * @obj: the object
+ */
+void klpsv_twin_unreserve(struct klpsv_family *family,
+			  struct klpsv_index *index, void *obj)
+{
+	unsigned long id = family->id | family->epoch;
+	struct klpsv_hdr *twin;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	twin = klpsv_compat_shadow_get(obj, id);
+	if (twin && (twin->flags & KLPSV_HDR_PENDING))
+		klpsv_compat_shadow_free(obj, id);
+	spin_unlock_irqrestore(&index->lock, flags);
 }
 
 /**

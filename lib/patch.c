@@ -109,10 +109,11 @@ void klpsv_patch_exit(struct klpsv_patch *kp)
  *
  * Re-checks the live data under the registry lock (a patch loaded since
  * klpsv_enable_patch() may have changed it), then takes each family over:
- * an additive change migrates in place, a breaking change makes twins in
- * a new epoch while the old instances stay for old code.  A failure
- * undoes the families already taken over and refuses the patch; the live
- * patch keeps its data as it was.
+ * an additive change is migrated in place later, a breaking change
+ * reserves twins in a new epoch while the old instances stay for old
+ * code.  No step runs here: old code may be using any instance.  A
+ * failure undoes the families already taken over and refuses the patch;
+ * the live patch keeps its data as it was.
  *
  * Context: livepatch pre_patch callback (process context, klp_mutex).
  * Return: 0, or a negative errno, which makes the kernel refuse the patch.
@@ -121,8 +122,6 @@ int klpsv_pre_patch(struct klp_object *obj)
 {
 	struct klpsv_patch *kp = this_patch;
 	struct klpsv_registry *reg;
-	struct klpsv_family *f;
-	unsigned int i;
 	int err;
 
 	might_sleep();
@@ -133,15 +132,8 @@ int klpsv_pre_patch(struct klp_object *obj)
 		return -ENOMEM;
 	mutex_lock(&reg->lock);
 	err = __klpsv_check_live(reg, kp);
-	for (i = 0; !err && (f = kp->families[i]); i++) {
-		err = __klpsv_take(reg, kp, f);
-		if (err) {
-			klpsv_refuse(reg, NULL, "%s: taking over family '%s' failed (%d): the patch is refused, the live data is as it was",
-				     klpsv_patch_name(kp), f->name, err);
-			while (i--)
-				__klpsv_revert(reg, kp->families[i]);
-		}
-	}
+	if (!err)
+		err = __klpsv_take_all(reg, kp);
 	if (!err) {
 		kp->took_over = true;
 		kp->finished = false;
@@ -219,6 +211,26 @@ static void release_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	f->index = NULL;
 }
 
+/*
+ * A forced disable: code of this patch may still run and hold instances,
+ * so none is freed; the index stays, unused, with them.  Code still
+ * running keeps its data; the next patch that brings the family back
+ * frees them as strays (take_new()), as after any forced transition.
+ */
+static void keep_family(struct klpsv_patch *kp, struct klpsv_family *f)
+{
+	struct klpsv_index *index = f->index;
+	u64 count, bytes;
+
+	if (!index)
+		return;
+	klpsv_index_counts(index, &count, &bytes);
+	index->version = 0;
+	klpsv_index_set_state(index, KLPSV_INDEX_UNUSED);
+	pr_warn("%s: family '%s': the disable was forced: %llu instances kept for code that may still run\n",
+		klpsv_patch_name(kp), f->name, count);
+}
+
 /**
  * klpsv_post_unpatch() - revert a takeover, or free everything
  * @obj: the klp_object whose callback this is (unused)
@@ -228,7 +240,8 @@ static void release_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
  * new families are freed; an in-place migration is undone).  After it,
  * this is a real disable, as nothing replaces a patch that is disabled:
  * every instance of every family is freed, its destructor run once, and
- * anything left is reported as a leak.
+ * anything left is reported as a leak.  A forced disable frees nothing
+ * that code still running may use (keep_family()).
  *
  * Context: livepatch post_unpatch callback (process context, klp_mutex).
  */
@@ -238,11 +251,18 @@ void klpsv_post_unpatch(struct klp_object *obj)
 	struct klpsv_registry *reg = lock_after_takeover(kp);
 	struct klpsv_family *f;
 	unsigned int i;
+	bool forced;
 
 	if (!reg)
 		return;
+	/* Writing to "force" during an unpatch marks the patch itself. */
+	forced = kp->patch->forced;
+	if (forced)
+		reg->flags |= KLPSV_REG_FORCED;
 	for_each_family(kp, f, i) {
-		if (kp->finished)
+		if (kp->finished && forced)
+			keep_family(kp, f);
+		else if (kp->finished)
 			release_family(reg, kp, f);
 		else
 			__klpsv_revert(reg, f);

@@ -117,10 +117,12 @@ static void move_some(struct klpsv_index *index, struct klpsv_table *t,
 					lockdep_is_held(&index->lock));
 	struct klpsv_hdr *hdr, *next;
 	struct klpsv_hdr __rcu **to;
+	unsigned long seq_flags;
+	bool emptied;
 
 	if (!old)
 		return;
-	klpsv_seq_write_begin(index);
+	seq_flags = klpsv_seq_write_begin(index);
 	for (; nr && t->moved < nr_buckets(old); nr--, t->moved++) {
 		hdr = rcu_dereference_protected(old->head[t->moved], true);
 		RCU_INIT_POINTER(old->head[t->moved], NULL);
@@ -132,11 +134,12 @@ static void move_some(struct klpsv_index *index, struct klpsv_table *t,
 			rcu_assign_pointer(*to, hdr);
 		}
 	}
-	if (t->moved == nr_buckets(old)) {
+	emptied = t->moved == nr_buckets(old);
+	if (emptied)
 		RCU_INIT_POINTER(t->old, NULL);
+	klpsv_seq_write_end(index, seq_flags);
+	if (emptied)
 		kvfree_rcu(old, rcu);
-	}
-	klpsv_seq_write_end(index);
 }
 
 /**
@@ -277,12 +280,13 @@ void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
 		return;
 	spin_lock_irqsave(&index->lock, flags);
 	if (wanted_shift(t) == shift) {
-		klpsv_seq_write_begin(index);
+		unsigned long seq_flags = klpsv_seq_write_begin(index);
+
 		rcu_assign_pointer(t->old, rcu_dereference_protected(t->buckets,
 					lockdep_is_held(&index->lock)));
 		rcu_assign_pointer(t->buckets, b);
 		t->moved = 0;
-		klpsv_seq_write_end(index);
+		klpsv_seq_write_end(index, seq_flags);
 		b = NULL;
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
@@ -306,11 +310,13 @@ void klpsv_table_reset(struct klpsv_index *index, struct klpsv_table *t)
 		return;
 	spin_lock_irqsave(&index->lock, flags);
 	if (!t->nr && !rcu_access_pointer(t->old) && !t->walkers) {
+		unsigned long seq_flags;
+
 		big = rcu_dereference_protected(t->buckets,
 						lockdep_is_held(&index->lock));
-		klpsv_seq_write_begin(index);
+		seq_flags = klpsv_seq_write_begin(index);
 		rcu_assign_pointer(t->buckets, b);
-		klpsv_seq_write_end(index);
+		klpsv_seq_write_end(index, seq_flags);
 		b = big;
 	}
 	spin_unlock_irqrestore(&index->lock, flags);

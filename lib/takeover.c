@@ -4,9 +4,10 @@
  * livepatch callbacks (lib/patch.c):
  *
  *   take     pre_patch: choose how (new family, same version, additive in
- *            place, breaking with twins, tombstone) and migrate eagerly
- *   finish   post_patch: the transition completed, migrate what old code
- *            made meanwhile, free what the old version no longer needs
+ *            place, breaking with twins, tombstone) and take the memory
+ *            that needs; no step runs, old code may be writing
+ *   finish   post_patch: the transition completed, migrate what new code
+ *            has not, free what the old version no longer needs
  *   revert   post_unpatch before post_patch, or a later family's failure
  *            in pre_patch: the predecessor's data as it was
  *
@@ -29,47 +30,23 @@ enum {
 	TAKE_RETIRE,		/* tombstone: free after the transition */
 };
 
-static const char *this_name(void)
-{
-	return klpsv_patch_name(klpsv_this_patch());
-}
-
 /* The walks' per-object functions (klpsv_walk_fn). */
 
-/* pre_patch: a failed step refuses the patch. */
-static int migrate_one(struct klpsv_family *f, struct klpsv_index *index,
+/* pre_patch: a twin's memory, or the patch is refused. */
+static int reserve_one(struct klpsv_family *f, struct klpsv_index *index,
 		       void *obj, void *arg)
 {
-	void *data;
-	int err = klpsv_migrate_in_place(f, index, obj, &data);
-
-	if (err)
-		pr_err("%s: family '%s': migrating an instance from v%u to v%u failed (%d)\n",
-		       this_name(), f->name, index->version, klpsv_fver(f),
-		       err);
-	return err;
+	return klpsv_twin_reserve(f, index, obj);
 }
 
-/* post_patch: a failed step leaves the instance for its next access. */
-static int migrate_late_one(struct klpsv_family *f, struct klpsv_index *index,
-			    void *obj, void *arg)
+/* A forced transition's post_patch: the twins new code did not make. */
+static int twin_late_one(struct klpsv_family *f, struct klpsv_index *index,
+			 void *obj, void *arg)
 {
-	migrate_one(f, index, obj, arg);
+	void *data;
+
+	klpsv_twin_make(f, index, obj, GFP_KERNEL | __GFP_NOFAIL, &data);
 	return 0;
-}
-
-static int twin_one(struct klpsv_family *f, struct klpsv_index *index,
-		    void *obj, void *arg)
-{
-	void *data;
-	int err = klpsv_twin_make(f, index, obj, GFP_KERNEL, &data);
-
-	if (err == -ENOENT)
-		return 0;	/* old code freed the object meanwhile */
-	if (err)
-		pr_err("%s: family '%s': a step to v%u failed (%d)\n",
-		       this_name(), f->name, klpsv_fver(f), err);
-	return err;
 }
 
 /* A walk function of one of lib/migrate.c's per-object functions. */
@@ -81,7 +58,9 @@ static int name(struct klpsv_family *f, struct klpsv_index *index,	\
 	return 0;							\
 }
 
+WALK_EACH(migrate_late_one, klpsv_migrate_late)
 WALK_EACH(revert_in_place_one, klpsv_revert_in_place)
+WALK_EACH(unreserve_one, klpsv_twin_unreserve)
 WALK_EACH(twin_finish_one, klpsv_twin_finish)
 WALK_EACH(twin_orphan_one, klpsv_twin_drop_orphan)
 WALK_EACH(twin_revert_one, klpsv_twin_revert)
@@ -147,6 +126,7 @@ void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f)
 		index->migrations = f->migrations_before;
 		break;
 	case TAKE_BREAKING:
+		klpsv_walk(f, index, &index->instances, unreserve_one, NULL);
 		klpsv_walk(f, index, &index->next, twin_revert_one, NULL);
 		klpsv_index_end(index);
 		index->migrations = f->migrations_before;
@@ -167,8 +147,7 @@ static void take_retired(struct klpsv_family *f, struct klpsv_index *index)
 	if (!index || index->state != KLPSV_INDEX_LIVE)
 		return;
 	f->mode = TAKE_RETIRE;
-	/* next_size 0 marks a retirement */
-	klpsv_index_begin(index, klpsv_fver(f), 0, 0, index->epoch, 0);
+	klpsv_index_begin(index, f, NULL);
 }
 
 /* No live data: a new family, or one revived after a retirement. */
@@ -181,8 +160,10 @@ static int take_new(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	f->mode = TAKE_NEW;
 	if (!index) {
 		index = __klpsv_index_create(reg, f, klpsv_patch_name(kp));
-		if (!index)
+		if (!index) {
+			f->mode = TAKE_NONE;	/* nothing to revert */
 			return -ENOMEM;
+		}
 		index->prev_version = 0;
 		f->index = index;
 		return 0;
@@ -217,14 +198,18 @@ static int take_changed(struct klpsv_patch *kp, struct klpsv_family *f,
 		f->alloc_size = klpsv_alloc_size(f);
 		f->mode = TAKE_BREAKING;
 	}
-	klpsv_index_begin(index, klpsv_fver(f), f->fingerprint, f->layout.size,
-			  f->epoch, f->alloc_size);
+	klpsv_index_begin(index, f, kp->patch->mod);
 	klpsv_index_counts(index, &count, &bytes);
 	pr_info("%s: family '%s': taking over %llu instances, v%u -> v%u (%s)\n",
 		klpsv_patch_name(kp), f->name, count, index->version,
 		klpsv_fver(f), additive ? "in place" : "new layout");
-	return klpsv_walk(f, index, &index->instances,
-			  additive ? migrate_one : twin_one, NULL);
+	/*
+	 * No step runs now: old code may be writing any instance.  In place,
+	 * nothing to allocate; a breaking change takes its twins' memory.
+	 */
+	if (additive)
+		return 0;
+	return klpsv_walk(f, index, &index->instances, reserve_one, NULL);
 }
 
 /**
@@ -236,8 +221,8 @@ static int take_changed(struct klpsv_patch *kp, struct klpsv_family *f,
  * Context: process context (pre_patch).
  * Return: 0, or a negative errno after the family was reverted.
  */
-int __klpsv_take(struct klpsv_registry *reg, struct klpsv_patch *kp,
-		 struct klpsv_family *f)
+static int __klpsv_take(struct klpsv_registry *reg, struct klpsv_patch *kp,
+			struct klpsv_family *f)
 	__must_hold(&reg->lock)
 {
 	struct klpsv_index *index = __klpsv_index_find(reg, f->id);
@@ -316,6 +301,9 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	case TAKE_BREAKING:
 	case TAKE_RETIRE:
 		if (forced) {
+			if (f->mode == TAKE_BREAKING)
+				klpsv_walk(f, index, &index->instances,
+					   twin_late_one, NULL);
 			keep_in_sync(kp, f, index);
 			return;
 		}
@@ -330,9 +318,64 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	}
 	if (index->state == KLPSV_INDEX_TRANSITION)
 		klpsv_index_promote(f, index);
+	if (forced)
+		klpsv_index_keep_incoming(index, f, kp->patch->mod);
 	strscpy(index->owner, klpsv_patch_name(kp), sizeof(index->owner));
 	klpsv_index_counts(index, &count, &bytes);
 	pr_info("%s: family '%s' is at v%u: %llu instances, %llu bytes\n",
 		klpsv_patch_name(kp), f->name, index->version, count, bytes);
 	f->mode = TAKE_NONE;
+}
+
+/* A family whose index a forced transition left in sync. */
+static bool __left_forced(struct klpsv_registry *reg, struct klpsv_family *f)
+	__must_hold(&reg->lock)
+{
+	struct klpsv_index *index = __klpsv_index_find(reg, f->id);
+
+	return index && index->state == KLPSV_INDEX_FORCED;
+}
+
+/**
+ * __klpsv_take_all() - take every family of a patch over, all or nothing
+ * @reg: the registry, locked
+ * @kp: the patch, checked by __klpsv_check_live()
+ *
+ * Families a forced transition left in sync are taken last: taking one
+ * over ends that transition for good (code of the forced-out patch loses
+ * its data), which no later failure could undo.  Only a failure of such a
+ * family's own takeover (out of memory) then leaves it ended, which the
+ * live patch does not notice: its version is the one made live.
+ *
+ * Context: process context (pre_patch).
+ * Return: 0, or a negative errno after every family was reverted.
+ */
+int __klpsv_take_all(struct klpsv_registry *reg, struct klpsv_patch *kp)
+	__must_hold(&reg->lock)
+{
+	struct klpsv_family *f;
+	unsigned int i;
+	int pass, err = 0;
+
+	for_each_family(kp, f, i) {
+		f->mode = TAKE_NONE;
+		f->index = NULL;
+	}
+	for (pass = 0; pass < 2 && !err; pass++) {
+		for_each_family(kp, f, i) {
+			if (__left_forced(reg, f) != (pass == 1))
+				continue;
+			err = __klpsv_take(reg, kp, f);
+			if (err)
+				break;
+		}
+	}
+	if (!err)
+		return 0;
+	klpsv_refuse(reg, NULL, "%s: taking over family '%s' failed (%d): the patch is refused, the live data is as it was",
+		     klpsv_patch_name(kp), f->name, err);
+	/* The failed family is reverted already; those not taken are no-ops. */
+	for_each_family(kp, f, i)
+		__klpsv_revert(reg, f);
+	return err;
 }

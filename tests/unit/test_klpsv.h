@@ -64,6 +64,13 @@ struct klpsv_hdr *kt_hdr(void *obj, unsigned long id, unsigned int epoch);
 /* klpsv shadow variables (not the registry) in the model. */
 unsigned long kt_instances(void);
 
+/*
+ * Pending shells with shadow id @id (twins pre_patch reserved, not yet
+ * converted); @orphans, if set, counts those whose object has no
+ * instance in the index's live epoch any more (a leak).
+ */
+unsigned long kt_pending(unsigned long id, unsigned long *orphans);
+
 /* Every klpsv instance's bytes (header, struct and tail room). */
 #define KT_SNAP_MAX	64
 #define KT_SNAP_BYTES	128

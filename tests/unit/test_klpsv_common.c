@@ -149,6 +149,37 @@ unsigned long kt_instances(void)
 	return n;
 }
 
+struct pending_walk {
+	unsigned long id;
+	unsigned long n;
+	unsigned long orphans;	/* without an instance of @id's older epoch */
+};
+
+static void pending_one(void *obj, unsigned long id, void *data, void *arg)
+{
+	struct pending_walk *w = arg;
+	struct klpsv_hdr *hdr = data;
+	struct klpsv_index *index;
+
+	if (id != w->id || !(hdr->flags & KLPSV_HDR_PENDING))
+		return;
+	w->n++;
+	index = kt_index(id & ~(unsigned long)KLPSV_ID_EPOCH_MASK);
+	if (!index || !kt_hdr(obj, id & ~(unsigned long)KLPSV_ID_EPOCH_MASK,
+			      index->epoch))
+		w->orphans++;
+}
+
+unsigned long kt_pending(unsigned long id, unsigned long *orphans)
+{
+	struct pending_walk w = { .id = id };
+
+	klpm_shadow_for_each(pending_one, &w);
+	if (orphans)
+		*orphans = w.orphans;
+	return w.n;
+}
+
 struct snap_walk {
 	struct kt_snap *s;
 	void *data[KT_SNAP_MAX];

@@ -173,6 +173,28 @@ TEST(klpsv_layout_is_prefix_breaking_cases)
 	EXPECT_TRUE(klpsv_layout_is_prefix(&base, &l_padded));
 	/* the chain: v2 -> v3 widens and reorders; back is never additive */
 	EXPECT_FALSE(klpsv_layout_is_prefix(&stats_v2, &stats_v3));
+}
+
+/*
+ * Transition model point 6: a new member in a padding hole of the old
+ * struct is not additive.  Old code's whole-struct stores (*p = v) write
+ * the hole, and a revert or a failed step, which restore only what lies
+ * beyond the old struct, would leave the new member's bytes behind.
+ */
+TEST(klpsv_layout_is_prefix_refuses_a_member_in_old_padding)
+{
+	/* struct { u8 a; u32 b; }: bytes 1..3 are padding */
+	static const struct klpsv_field holed[] = { F("a", 0, 1), F("b", 4, 4) };
+	static const struct klpsv_field filled[] = {
+		F("a", 0, 1), F("c", 1, 1), F("b", 4, 4) };
+	static const struct klpsv_field appended[] = {
+		F("a", 0, 1), F("b", 4, 4), F("c", 8, 1) };
+	const struct klpsv_layout l_holed = { 8, 2, holed };
+	const struct klpsv_layout l_filled = { 8, 3, filled };
+	const struct klpsv_layout l_appended = { 12, 3, appended };
+
+	EXPECT_FALSE(klpsv_layout_is_prefix(&l_holed, &l_filled));
+	EXPECT_TRUE(klpsv_layout_is_prefix(&l_holed, &l_appended));
 	EXPECT_FALSE(klpsv_layout_is_prefix(&stats_v1, &stats_v3));
 	EXPECT_FALSE(klpsv_layout_is_prefix(&stats_v2, &stats_v1));
 }

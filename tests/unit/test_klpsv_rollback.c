@@ -144,6 +144,7 @@ static struct kmod old, new;
 
 /* Allocation failure injection, armed inside the takeover only. */
 static unsigned long arm_alloc, injected;
+static unsigned int steps_in_pre_patch;
 
 static int armed_pre_patch(struct klp_object *obj)
 {
@@ -152,6 +153,7 @@ static int armed_pre_patch(struct klp_object *obj)
 	if (arm_alloc)
 		shim_fail_nth_alloc(arm_alloc);
 	ret = klpsv_pre_patch(obj);
+	steps_in_pre_patch = step_calls;
 	injected = shim_fail_count();
 	shim_fail_off();
 	return ret;
@@ -303,37 +305,40 @@ TEST(klpsv_rollback_breaking_takeover_alloc_sweep)
 	finish();
 }
 
-TEST(klpsv_rollback_breaking_takeover_step_sweep)
+/*
+ * A step cannot refuse a patch any more: pre_patch runs none (old code may
+ * be writing the instances), so a step that fails does so after the
+ * transition, where the instance it cannot migrate is freed and counted
+ * as lost, whichever step it is.
+ */
+static void expect_one_lost(struct klpsv_family **fams, unsigned int k)
 {
-	unsigned long shadows, live;
-	unsigned int k, failures = 0;
-	int ret;
+	u64 lost;
 
 	old_setup();
-	take_reference();
-	shadows = klpm_shadow_count_all();
-	shim_rcu_barrier();
-	live = shim_alloc_live();
-	for (k = 1; k < 100; k++) {
-		load_new(brk_fams);
-		step_fail_at = k;
-		shim_log_clear();
-		ret = kmod_enable(&new);
-		if (!ret || step_calls < k) {
-			/* went through: no step failed */
-			EXPECT_LT(step_calls, k);
-			EXPECT_EQ(ret, 0);
-			break;
-		}
-		failures++;
-		expect_rolled_back(ret, -EIO, shadows, live);
-		EXPECT_LOG("failed (-5): the patch is refused, the live data is as it was");
-	}
+	load_new(fams);
+	step_fail_at = k;
+	shim_log_clear();
+	EXPECT_EQ(kmod_enable(&new), 0);
+	EXPECT_EQ(steps_in_pre_patch, 0u);
+	EXPECT_TRUE(klpm_patch_installed(&new.patch));
+	EXPECT_FALSE(klpm_patch_installed(&old.patch));
+	lost = kt_index(BR_ID)->lost + kt_index(AD_ID)->lost;
+	EXPECT_EQ(lost, 1ull);
+	EXPECT_LOG("after the transition and is freed");
+	EXPECT_EQ(kt_index(BR_ID)->count + kt_index(AD_ID)->count,
+		  2ull * NR_OBJS - 1);
 	step_fail_at = 0;
-	/* the twins' steps, then the in-place ones of the second family */
-	EXPECT_EQ(failures, 2u * NR_OBJS);
-	expect_breaking_done();
 	finish();
+}
+
+TEST(klpsv_rollback_breaking_step_failure_refuses_nothing)
+{
+	unsigned int k;
+
+	/* the twins' steps, then the in-place ones of the second family */
+	for (k = 1; k <= 2 * NR_OBJS; k++)
+		expect_one_lost(brk_fams, k);
 }
 
 static void expect_additive_done(void)
@@ -388,37 +393,12 @@ TEST(klpsv_rollback_additive_takeover_alloc_sweep)
 	finish();
 }
 
-TEST(klpsv_rollback_additive_takeover_step_sweep)
+TEST(klpsv_rollback_additive_step_failure_refuses_nothing)
 {
-	unsigned long shadows, live;
-	unsigned int k, failures = 0;
-	int ret;
+	unsigned int k;
 
-	old_setup();
-	take_reference();
-	shadows = klpm_shadow_count_all();
-	shim_rcu_barrier();
-	live = shim_alloc_live();
-	for (k = 1; k < 100; k++) {
-		load_new(add_fams);
-		step_fail_at = k;
-		shim_log_clear();
-		ret = kmod_enable(&new);
-		if (!ret || step_calls < k) {
-			/* went through: no step failed */
-			EXPECT_LT(step_calls, k);
-			EXPECT_EQ(ret, 0);
-			break;
-		}
-		failures++;
-		expect_rolled_back(ret, -EIO, shadows, live);
-		EXPECT_LOG("klpsv: kt_rb_new: taking over family 'ad' failed (-5): the patch is refused, the live data is as it was");
-		EXPECT_LOG("klpsv: kt_rb_new: family 'ad': migrating an instance from v1 to v2 failed (-5)");
-	}
-	step_fail_at = 0;
-	EXPECT_EQ(failures, (unsigned int)NR_OBJS);
-	expect_additive_done();
-	finish();
+	for (k = 1; k <= NR_OBJS; k++)
+		expect_one_lost(add_fams, k);
 }
 
 /* The patch's own allocations in module init fail cleanly too. */
@@ -453,76 +433,102 @@ TEST(klpsv_rollback_enable_states_alloc_failure)
 
 /*
  * Regression test of a fixed bug.  An in-place (additive) step that writes
- * its new member and then returns an error leaves that write in the live
- * instance's tail room after the rollback: the eager migration keeps the old
- * version on failure, and klpsv_revert_in_place() only zeroes the tail of
- * instances whose version was bumped, so the instance whose step failed
- * keeps the bytes its step wrote (here y = 0xbad at offset 36 of the
- * instance).  The old patch's data is then not byte for byte as it was,
- * and the next additive step, which relies on zeroed tail room (see
- * samples/chain/p2.c), reads garbage.
+ * its new member and then returns an error must leave no trace in the
+ * instance's tail room: old code's data stays byte for byte as it was, and
+ * the next additive step, which relies on zeroed tail room (see
+ * samples/chain/p2.c), does not read garbage.  (Found when pre_patch still
+ * ran the steps; now the failing step is new code's lazy migration.)
  */
 TEST(klpsv_rollback_additive_half_done_step_leaves_no_trace)
 {
-	unsigned long shadows, live;
-	unsigned int k, failures = 0;
-	int ret;
+	unsigned int i;
 
 	old_setup();
 	take_reference();
-	shadows = klpm_shadow_count_all();
-	shim_rcu_barrier();
-	live = shim_alloc_live();
-	for (k = 1; k < 100; k++) {
-		load_new(add_fams);
-		ad_fail_half_done = true;
-		step_fail_at = k;
-		shim_log_clear();
-		ret = kmod_enable(&new);
-		if (!ret || step_calls < k) {
-			/* went through: no step failed */
-			EXPECT_LT(step_calls, k);
-			EXPECT_EQ(ret, 0);
-			break;
-		}
-		failures++;
-		expect_rolled_back(ret, -EIO, shadows, live);
+	load_new(add_fams);
+	klpm_hold_transitions(true);
+	ASSERT_EQ(kmod_enable(&new), 0);
+	klpm_hold_transitions(false);
+	ad_fail_half_done = true;
+	for (i = 0; i < NR_OBJS; i++) {
+		step_calls = 0;
+		step_fail_at = 1;
+		EXPECT_NULL(ad2_get(&objs[i]));
 	}
 	step_fail_at = 0;
-	EXPECT_EQ(failures, (unsigned int)NR_OBJS);
+	kt_snapshot(&after);
+	EXPECT_SNAP_SAME(&before, &after);
+	EXPECT_EQ(kt_index(AD_ID)->migrations, ad_before.migrations);
+	/* the next access migrates */
+	ASSERT_EQ(klpm_transition_finish(), 0);
 	expect_additive_done();
+	EXPECT_EQ(kt_index(AD_ID)->migrations, (u64)NR_OBJS);
 	finish();
 }
 
-/*
- * Regression test of a fixed bug.  A rolled-back takeover leaves
- * the index's "migrations" counter (shown in debugfs) counting the
- * migrations it undid: klpsv_migrate_in_place() and __klpsv_twin_sync() increment it,
- * revert_family() never takes it back.  After the sweep below (6 refused
- * attempts that had migrated 0, 1, ..., 5 instances, then one that went
- * through) it reads 21 for 6 instances migrated once each.
- */
-TEST(klpsv_rollback_leaves_migration_count_as_it_was)
+/* "ad" v3 appends z in the tail room; its only step is from v2. */
+struct ad3 {
+	u32 x;
+	u32 y;
+	u32 z;
+};
+#define AD3_LAYOUT KLPSV_LAYOUT(struct ad3, KLPSV_FIELD(struct ad3, x), \
+				KLPSV_FIELD(struct ad3, y), \
+				KLPSV_FIELD(struct ad3, z))
+
+static int ad3_up(void *obj, const void *from, void *to)
 {
-	unsigned long shadows, live;
-	unsigned int k;
-	int ret;
+	((struct ad3 *)to)->z = 0x333;
+	return 0;
+}
+
+KLPSV_FAMILY(ad3, struct ad3, .name = "ad", .id = AD_ID, .version = 3,
+	     .layout = AD3_LAYOUT, .reserve = 4,
+	     KLPSV_STEPS({ .from = 2, .layout = AD2_LAYOUT, .up = ad3_up }));
+
+static struct kmod third;
+
+/*
+ * Transition model point 7: an instance whose in-place step failed after
+ * the transition must not stay behind at the older version, where a later
+ * patch with steps from the live version only cannot take it over (it
+ * was refused, or the instance stuck, for good).  It is freed and counted
+ * as lost; the next patch takes every other instance over.
+ */
+TEST(klpsv_rollback_failed_late_step_leaves_nothing_behind)
+{
+	static struct klpsv_family *v3_fams[] = {
+		&ad3_family, &br1c_family, &nw1_family, NULL };
+	unsigned int i;
 
 	old_setup();
-	take_reference();
-	shadows = klpm_shadow_count_all();
-	shim_rcu_barrier();
-	live = shim_alloc_live();
-	for (k = 1; k < 100; k++) {
-		load_new(add_fams);
-		step_fail_at = k;
-		ret = kmod_enable(&new);
-		if (!ret || step_calls < k)
-			break;
-		expect_rolled_back(ret, -EIO, shadows, live);
-		EXPECT_EQ(kt_index(AD_ID)->migrations, ad_before.migrations);
-	}
+	load_new(add_fams);
+	step_fail_at = 1;
+	EXPECT_EQ(kmod_enable(&new), 0);
 	step_fail_at = 0;
-	EXPECT_EQ(kt_index(AD_ID)->migrations, (u64)NR_OBJS);
-	finish();
+	EXPECT_EQ(kt_index(AD_ID)->lost, 1ull);
+	EXPECT_EQ(kt_index(AD_ID)->count, (u64)NR_OBJS - 1);
+	for (i = 0; i < NR_OBJS; i++) {
+		struct klpsv_hdr *hdr = kt_hdr(&objs[i], AD_ID, 0);
+
+		if (hdr)
+			EXPECT_EQ(hdr->version, 2);
+	}
+	kmod_detach(&new);
+	kmod_load(&third, "kt_rb_v3", v3_fams);
+	EXPECT_EQ(kmod_enable(&third), 0);
+	for (i = 0; i < NR_OBJS; i++) {
+		struct ad3 *a = ad3_get(&objs[i]);
+
+		if (!a)
+			continue;
+		EXPECT_EQ(a->z, 0x333u);
+		ad3_put(a);
+	}
+	EXPECT_EQ(kt_index(AD_ID)->count, (u64)NR_OBJS - 1);
+	EXPECT_EQ(kt_index(AD_ID)->lost, 1ull);
+	EXPECT_EQ(klpm_disable(&third.patch), 0);
+	kmod_exit(&third);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
 }

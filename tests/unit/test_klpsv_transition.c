@@ -22,6 +22,8 @@ static struct kmod oldm, newm;
 static unsigned int up_calls[NR_OBJS], down_calls[NR_OBJS];
 static unsigned int v2_dtor[NR_OBJS], v2_release[NR_OBJS], v3_dtor[NR_OBJS];
 static unsigned int v1_release[NR_OBJS];
+/* Objects old code holds (between its get and put), and steps run on them. */
+static unsigned int old_holds[NR_OBJS], steps_on_held;
 
 static unsigned int *slot(unsigned int *c, void *obj)
 {
@@ -49,6 +51,7 @@ static int up23(void *obj, const void *from, void *to)
 	const struct stats_v2 *o = from;
 	struct stats_v3 *n = to;
 
+	steps_on_held += *slot(old_holds, obj);
 	(*slot(up_calls, obj))++;
 	n->touches = o->touches;
 	n->bytes = o->bytes;
@@ -161,12 +164,15 @@ TEST(klpsv_transition_old_writes_seen_by_new_get)
 	twin = kt_hdr(&sess[0], STATS_ID, 1);
 	ASSERT_NOT_NULL(old);
 	ASSERT_NOT_NULL(twin);
-	EXPECT_EQ(up_calls[0], 1u);	/* the eager twin */
-	EXPECT_EQ(twin->gen, old->gen);
+	/* pre_patch reserved the twin; its first access converts it */
+	EXPECT_EQ(up_calls[0], 0u);
+	EXPECT(twin->flags & KLPSV_HDR_PENDING);
 
 	n = n3_get(&sess[0]);
 	ASSERT(n == (struct stats_v3 *)(twin + 1));
 	EXPECT_EQ(n->touches, 10ull);
+	EXPECT_EQ(up_calls[0], 1u);
+	EXPECT_EQ(twin->gen, old->gen);
 	n3_put(n);
 
 	/* old code writes; its put moves the generation */
@@ -318,7 +324,8 @@ TEST(klpsv_transition_object_freed_by_old_code)
 	new_begin(n3_fams);
 	index = kt_index(STATS_ID);
 	ASSERT_NOT_NULL(kt_hdr(&sess[2], STATS_ID, 1));
-	EXPECT_EQ(index->next_count, (u64)NR_OLD);
+	EXPECT_EQ(kt_pending(STATS_ID | 1, NULL), (unsigned long)NR_OLD);
+	EXPECT_EQ(index->next_count, 0ull);
 
 	o2_free(&sess[2]);		/* the session closes in old code */
 	EXPECT_EQ(v2_dtor[2], 1u);
@@ -327,7 +334,7 @@ TEST(klpsv_transition_object_freed_by_old_code)
 	EXPECT_NULL(n3_get(&sess[2]));
 	EXPECT_NULL(o2_get(&sess[2]));
 	EXPECT_EQ(index->count, (u64)NR_OLD - 1);
-	EXPECT_EQ(index->next_count, (u64)NR_OLD - 1);
+	EXPECT_EQ(kt_pending(STATS_ID | 1, NULL), (unsigned long)NR_OLD - 1);
 
 	EXPECT_EQ(klpm_transition_finish(), 0);
 	EXPECT_EQ(index->count, (u64)NR_OLD - 1);
@@ -354,8 +361,8 @@ TEST(klpsv_transition_object_freed_by_new_code)
 	old_v2();
 	new_begin(n3_fams);
 	n3_free(&sess[3]);
-	/* both instances go, each with its own release, once */
-	EXPECT_EQ(v3_dtor[3], 1u);
+	/* both go: the old one with its release, the unconverted twin bare */
+	EXPECT_EQ(v3_dtor[3], 0u);
 	EXPECT_EQ(v2_release[3], 1u);
 	EXPECT_EQ(v2_dtor[3], 0u);
 	EXPECT_NULL(kt_hdr(&sess[3], STATS_ID, 0));
@@ -366,7 +373,7 @@ TEST(klpsv_transition_object_freed_by_new_code)
 	EXPECT_EQ(klpm_disable(&newm.patch), 0);
 	kmod_exit(&newm);
 	for (i = 0; i < NR_OLD; i++) {
-		EXPECT_EQ(v3_dtor[i], 1u);
+		EXPECT_EQ(v3_dtor[i], i == 3 ? 0u : 1u);
 		EXPECT_EQ(v2_release[i], 1u);
 	}
 	kt_end();
@@ -400,7 +407,8 @@ TEST(klpsv_transition_object_created_by_old_code)
 	EXPECT_EQ(up_calls[5], 1u);
 	n3_put(n);
 	EXPECT_NOT_NULL(kt_hdr(&sess[5], STATS_ID, 1));
-	EXPECT_EQ(index->next_count, (u64)NR_OLD + 1);
+	EXPECT_EQ(index->next_count, 1ull);	/* the others are reserved */
+	EXPECT_EQ(kt_pending(STATS_ID | 1, NULL), (unsigned long)NR_OLD);
 
 	/* the other is converted when the transition ends */
 	EXPECT_EQ(klpm_transition_finish(), 0);
@@ -611,6 +619,7 @@ TEST(klpsv_transition_revert_breaking_new_object_dropped_without_down)
 
 static int up12(void *obj, const void *from, void *to)
 {
+	steps_on_held += *slot(old_holds, obj);
 	(*slot(up_calls, obj))++;
 	((struct stats_v2 *)to)->bytes = MARK;
 	return 0;
@@ -652,6 +661,51 @@ static void old_v1(void)
 	memcpy(&index0, kt_index(STATS_ID), sizeof(index0));
 }
 
+/*
+ * The transition model's invariant: no step runs on an instance another
+ * context may be reading or writing.  Old code holds every object (it is
+ * between its get and its put, under its own lock) while the new patch is
+ * enabled: pre_patch must run no step on them (a step that follows
+ * pointers would read memory old code is replacing).  New code's own
+ * access runs the step, and the walk after the transition the others.
+ */
+static void takeover_while_old_code_holds(void (*old_live)(void),
+					  struct klpsv_family **fams)
+{
+	unsigned int i;
+
+	old_live();
+	for (i = 0; i < NR_OLD; i++)
+		old_holds[i] = 1;
+	steps_on_held = 0;
+	new_begin(fams);
+	for (i = 0; i < NR_OLD; i++) {
+		EXPECT_EQ(up_calls[i], 0u);
+		old_holds[i] = 0;
+	}
+	EXPECT_EQ(steps_on_held, 0u);
+	/* new code's access to object 0, serialized with old code's */
+	EXPECT_NOT_NULL(klpsv_get(fams[0], &sess[0]));
+	EXPECT_EQ(up_calls[0], 1u);
+	ASSERT_EQ(klpm_transition_finish(), 0);
+	for (i = 0; i < NR_OLD; i++)
+		EXPECT_EQ(up_calls[i], 1u);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+TEST(klpsv_transition_no_step_on_data_old_code_holds_breaking)
+{
+	takeover_while_old_code_holds(old_v2, n3_fams);
+}
+
+TEST(klpsv_transition_no_step_on_data_old_code_holds_additive)
+{
+	takeover_while_old_code_holds(old_v1, n2_fams);
+}
+
 TEST(klpsv_transition_additive_shared_and_lazy)
 {
 	struct klpsv_index *index;
@@ -662,8 +716,11 @@ TEST(klpsv_transition_additive_shared_and_lazy)
 	old_v1();
 	new_begin(n2_fams);
 	index = kt_index(STATS_ID);
-	for (i = 0; i < NR_OLD; i++)
-		EXPECT_EQ(up_calls[i], 1u);	/* eagerly, in pre_patch */
+	/* pre_patch ran no step: old code may be writing any instance */
+	for (i = 0; i < NR_OLD; i++) {
+		EXPECT_EQ(up_calls[i], 0u);
+		EXPECT_EQ(kt_hdr(&sess[i], STATS_ID, 0)->version, 1);
+	}
 
 	/* one memory: each side sees the other's writes at once */
 	o = o1_get(&sess[0]);
@@ -751,6 +808,10 @@ TEST(klpsv_transition_revert_additive_restores_bytes_and_version)
 	old_v1();
 	new_begin(n2_fams);
 	for (i = 0; i < NR_OLD; i++) {
+		/* new code migrates each in place on its first access */
+		n = n2_get(&sess[i]);
+		ASSERT_NOT_NULL(n);
+		n2_put(n);
 		hdr = kt_hdr(&sess[i], STATS_ID, 0);
 		ASSERT_NOT_NULL(hdr);
 		EXPECT_EQ(hdr->version, 2);
@@ -781,9 +842,13 @@ TEST(klpsv_transition_revert_additive_restores_bytes_and_version)
 		}
 		ASSERT_LT(j, snap1.n);
 		EXPECT_EQ(snap1.e[j].len, snap0.e[i].len);
-		/* from the object on: a list neighbour was added */
-		EXPECT_MEMEQ(snap1.e[j].bytes + 16, snap0.e[i].bytes + 16,
-			     snap0.e[i].len - 16);
+		/*
+		 * The data and tail room (the header's chain has a new
+		 * neighbour, and new code's puts moved the generation).
+		 */
+		EXPECT_MEMEQ(snap1.e[j].bytes + 16, snap0.e[i].bytes + 16, 4);
+		EXPECT_MEMEQ(snap1.e[j].bytes + 24, snap0.e[i].bytes + 24,
+			     snap0.e[i].len - 24);
 	}
 	{
 		struct klpsv_index *index = kt_index(STATS_ID);
@@ -854,7 +919,8 @@ TEST(klpsv_transition_revert_new_family_removes_it)
 	/* the family the reverted patch brought is gone, with its data */
 	EXPECT_NULL(kt_index(TAG_ID));
 	EXPECT_EQ(klpm_shadow_count(TAG_ID), 0ul);
-	EXPECT_EQ(v3_dtor[0], 2u);	/* its tag, and the stats twin */
+	/* its tag; the stats twin was reserved, never converted */
+	EXPECT_EQ(v3_dtor[0], 1u);
 	expect_old_restored(0);
 	kt_snapshot(&snap1);
 	EXPECT_SNAP_SAME(&snap0, &snap1);
@@ -994,5 +1060,363 @@ TEST(klpsv_transition_forced_keeps_old_and_new_in_sync)
 	/* what a reboot would do, for the next test */
 	list_for_each_entry_safe(index, tmp, &reg->families, node)
 		__klpsv_index_destroy(reg, index);
+	kt_end();
+}
+
+/*
+ * Transition model point 3: a forced disable is treated as forced.  Code
+ * of the disabled patch may still run (the kernel never unloads it), so
+ * its instances and index stay; its accessors keep working, and the next
+ * patch that brings the family back frees them as strays.
+ */
+TEST(klpsv_transition_forced_disable_frees_nothing_in_use)
+{
+	struct klpsv_registry *reg;
+	struct klpsv_index *index, *tmp;
+	struct stats_v3 *n;
+
+	kt_begin();
+	reset_counts();
+	kmod_load(&newm, "kt_new", n3_fams);
+	ASSERT_EQ(kmod_enable(&newm), 0);
+	n = n3_get_or_alloc(&sess[0], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(n);
+	n->touches = 33;
+	n3_put(n);
+	/* What writing 1 to "force" during the disable does. */
+	newm.patch.forced = true;
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	EXPECT_LOG("klpsv: kt_new: family 'stats': the disable was forced: 1 instances kept for code that may still run");
+	reg = kt_registry();
+	ASSERT_NOT_NULL(reg);
+	EXPECT(reg->flags & KLPSV_REG_FORCED);
+	EXPECT_EQ(v3_dtor[0], 0u);
+	/* code of the disabled patch still running finds its data */
+	n = n3_get(&sess[0]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 33ull);
+	n3_put(n);
+	n = n3_get_or_alloc(&sess[1], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(n);
+	n3_put(n);
+
+	/* a later patch brings the family back: the strays go then */
+	kmod_detach(&newm);
+	kmod_load(&thirdm, "kt_third", n3_fams);
+	EXPECT_EQ(kmod_enable(&thirdm), 0);
+	EXPECT_EQ(v3_dtor[0], 1u);
+	EXPECT_EQ(v3_dtor[1], 1u);
+	EXPECT_NULL(n3_get(&sess[0]));
+	EXPECT_EQ(klpm_disable(&thirdm.patch), 0);
+	kmod_exit(&thirdm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	/* what a reboot would do, for the next test */
+	list_for_each_entry_safe(index, tmp, &reg->families, node)
+		__klpsv_index_destroy(reg, index);
+	kt_end();
+}
+
+/* pre_patch with every allocation failing. */
+static int pre_patch_without_memory(struct klp_object *obj)
+{
+	int ret;
+
+	shim_fail_allocs_from(1);
+	ret = klpsv_pre_patch(obj);
+	shim_fail_off();
+	return ret;
+}
+
+/*
+ * Transition model point 9: ending a forced transition cannot be undone,
+ * so a family left in sync by one is taken over last, after every other
+ * family of the patch.  Here the patch's new family (listed after stats)
+ * cannot get its index: the patch is refused, and the forced transition
+ * is still as it was, old code of the forced-out patch still in sync.
+ */
+TEST(klpsv_transition_refused_patch_leaves_forced_transition_alone)
+{
+	static struct klpsv_family *fams[] = { &n3_family, &tg1_family, NULL };
+	struct klpsv_registry *reg;
+	struct klpsv_index *index, *tmp;
+	struct stats_v2 *o;
+
+	old_v2();
+	new_begin(n3_fams);
+	oldm.patch.forced = true;
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	index = kt_index(STATS_ID);
+	ASSERT_NOT_NULL(index);
+	ASSERT_EQ(index->state, KLPSV_INDEX_FORCED);
+
+	kmod_detach(&newm);
+	kmod_load(&thirdm, "kt_third", fams);
+	thirdm.objs[0].callbacks.pre_patch = pre_patch_without_memory;
+	EXPECT_EQ(kmod_enable(&thirdm), -ENOMEM);
+	EXPECT_LOG("klpsv: kt_third: taking over family 'tag' failed (-12)");
+	EXPECT_EQ(index->state, KLPSV_INDEX_FORCED);
+	EXPECT_NULL(kt_index(TAG_ID));
+	EXPECT_EQ(v2_release[0], 0u);
+	o = o2_get(&sess[0]);		/* old code still in sync */
+	ASSERT_NOT_NULL(o);
+	EXPECT_EQ(o->touches, 10u);
+	o2_put(o);
+
+	/* the same patch with memory: the forced transition ends now */
+	kmod_load(&thirdm, "kt_third", fams);
+	EXPECT_EQ(kmod_enable(&thirdm), 0);
+	EXPECT_EQ(index->state, KLPSV_INDEX_LIVE);
+	EXPECT_EQ(klpm_disable(&thirdm.patch), 0);
+	kmod_exit(&thirdm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	reg = kt_registry();
+	list_for_each_entry_safe(index, tmp, &reg->families, node)
+		__klpsv_index_destroy(reg, index);
+	kt_end();
+}
+
+/*
+ * Transition model point 2: old code frees an object whose instance new
+ * code has migrated to a version old code does not know (in place, or a
+ * twin): the version's own destructor runs, the incoming family's, so
+ * nothing the instance owns leaks.
+ */
+TEST(klpsv_transition_old_code_frees_a_newer_instance_with_its_dtor)
+{
+	struct stats_v2 *n2;
+	struct stats_v3 *n3;
+
+	old_v1();
+	new_begin(n2_fams);
+	n2 = n2_get(&sess[0]);		/* migrated in place to v2 */
+	ASSERT_NOT_NULL(n2);
+	n2_put(n2);
+	o1_free(&sess[0]);
+	EXPECT_EQ(v2_dtor[0], 1u);
+	EXPECT_NULL(kt_hdr(&sess[0], STATS_ID, 0));
+	o1_free(&sess[1]);		/* still at v1: nothing of v2 to run */
+	EXPECT_EQ(v2_dtor[1], 0u);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+
+	old_v2();
+	new_begin(n3_fams);
+	n3 = n3_get(&sess[0]);		/* its twin, converted */
+	ASSERT_NOT_NULL(n3);
+	n3_put(n3);
+	o2_free(&sess[0]);
+	EXPECT_EQ(v2_dtor[0], 1u);
+	EXPECT_EQ(v3_dtor[0], 1u);
+	EXPECT_NULL(kt_hdr(&sess[0], STATS_ID, 1));
+	o2_free(&sess[1]);		/* its twin was never converted */
+	EXPECT_EQ(v3_dtor[1], 0u);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+/* "own": v2 adds a buffer that up and the constructor allocate. */
+struct own1 {
+	u32 x;
+};
+struct own2 {
+	u32 x;
+	u32 pad;
+	void *buf;
+};
+#define OWN1_LAYOUT KLPSV_LAYOUT(struct own1, KLPSV_FIELD(struct own1, x))
+#define OWN2_LAYOUT KLPSV_LAYOUT(struct own2, KLPSV_FIELD(struct own2, x), \
+				 KLPSV_FIELD(struct own2, pad), \
+				 KLPSV_FIELD(struct own2, buf))
+#define OWN_ID KLPSV_ID(0xb1, 1)
+
+static int own_bufs;	/* allocated and not freed */
+
+static int own_up(void *obj, const void *from, void *to)
+{
+	struct own2 *n = to;
+
+	n->buf = kmalloc(32, GFP_ATOMIC);
+	own_bufs += !!n->buf;
+	return n->buf ? 0 : -ENOMEM;
+}
+
+/* In place: release only what the new members own. */
+static int own_down(void *obj, const void *from, void *to)
+{
+	struct own2 *n = to;
+
+	own_bufs -= !!n->buf;
+	kfree(n->buf);
+	n->buf = NULL;
+	return 0;
+}
+
+static int own_ctor(void *obj, void *data, void *arg)
+{
+	return own_up(obj, data, data);
+}
+
+static void own_dtor(void *obj, void *data)
+{
+	own_down(obj, data, data);
+}
+
+KLPSV_FAMILY(w1, struct own1, .name = "own", .id = OWN_ID, .version = 1,
+	     .layout = OWN1_LAYOUT, .reserve = 16);
+KLPSV_FAMILY(w2, struct own2, .name = "own", .id = OWN_ID, .version = 2,
+	     .layout = OWN2_LAYOUT, .reserve = 4, .ctor = own_ctor,
+	     .dtor = own_dtor,
+	     KLPSV_STEPS({ .from = 1, .layout = OWN1_LAYOUT, .up = own_up,
+			   .down = own_down }));
+
+/*
+ * Transition model point 6: a reverted additive transition releases what
+ * the new members own (through the step's down, run in place on them
+ * only) and leaves the older members byte for byte as they were.
+ */
+TEST(klpsv_transition_revert_additive_releases_new_members)
+{
+	static struct klpsv_family *w1_fams[] = { &w1_family, NULL };
+	static struct klpsv_family *w2_fams[] = { &w2_family, NULL };
+	struct own2 *n;
+	unsigned int i;
+
+	kt_begin();
+	own_bufs = 0;
+	kmod_load(&oldm, "kt_old", w1_fams);
+	ASSERT_EQ(kmod_enable(&oldm), 0);
+	for (i = 0; i < NR_OLD; i++) {
+		struct own1 *o = w1_get_or_alloc(&sess[i], GFP_KERNEL, NULL);
+
+		ASSERT_NOT_NULL(o);
+		o->x = 70 + i;
+		w1_put(o);
+	}
+	kmod_detach(&oldm);
+	kt_snapshot(&snap0);
+	new_begin(w2_fams);
+	for (i = 0; i < 3; i++) {	/* new code migrates three */
+		n = w2_get(&sess[i]);
+		ASSERT_NOT_NULL(n);
+		EXPECT_NOT_NULL(n->buf);
+		w2_put(n);
+	}
+	n = w2_get_or_alloc(&sess[5], GFP_KERNEL, NULL);	/* and makes one */
+	ASSERT_NOT_NULL(n);
+	w2_put(n);
+	EXPECT_EQ(own_bufs, 4);
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(own_bufs, 0);
+	for (i = 0; i < NR_OLD; i++) {
+		struct own1 *o = w1_get(&sess[i]);
+
+		ASSERT_NOT_NULL(o);
+		EXPECT_EQ(o->x, 70u + i);
+		EXPECT_EQ(((struct own2 *)o)->buf, NULL);
+		w1_put(o);
+	}
+	w1_free(&sess[5]);
+	kmod_exit(&newm);
+	kmod_load(&newm, "kt_new", w2_fams);
+	EXPECT_EQ(kmod_enable(&newm), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(own_bufs, 0);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+/*
+ * Transition model point 5: on PREEMPT_RT the index lock sleeps, so in a
+ * hard IRQ (here: the shim's PREEMPT_RT with IRQs off, as in an
+ * HRTIMER_MODE_HARD callback) an accessor takes no lock.  A get returns
+ * what it finds at its version without one (an instance to migrate or a
+ * twin to make reads as NULL there); the calls that need the lock
+ * refuse with a warning.  Back in task context, the get migrates.
+ */
+TEST(klpsv_transition_hard_irq_on_preempt_rt_takes_no_lock)
+{
+	struct stats_v2 *n;
+	unsigned long flags;
+
+	old_v1();
+	new_begin(n2_fams);
+	n = n2_get(&sess[1]);		/* migrated in task context */
+	ASSERT_NOT_NULL(n);
+	n2_put(n);
+
+	shim_preempt_rt = true;
+	local_irq_save(flags);
+	n = n2_get(&sess[1]);		/* at its version: found */
+	EXPECT_NOT_NULL(n);
+	if (n)
+		n2_put(n);
+	EXPECT_NULL(n2_get(&sess[0]));	/* to migrate: not here */
+	EXPECT_NULL(n2_get(&sess[6]));	/* no data */
+	EXPECT_NOT_NULL(o1_get(&sess[0]));	/* old code's, as it is */
+	EXPECT_NULL(n2_get_or_alloc(&sess[6], GFP_ATOMIC, NULL));
+	EXPECT_WARNINGS(1);
+	local_irq_restore(flags);
+	shim_preempt_rt = false;
+	EXPECT_EQ(up_calls[0], 0u);
+
+	n = n2_get(&sess[0]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->bytes, (u32)MARK);
+	n2_put(n);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+/*
+ * An in-place step that fails in new code's accessor leaves the instance
+ * at the older version: klpsv_get_or_alloc() must then return NULL, not
+ * hand the older instance out as the newer version (new code would write
+ * its members into tail room the next step overwrites).  Found by the VM
+ * test of a failing lazy step.
+ */
+static bool up12_fails;
+
+static int up12_failing(void *obj, const void *from, void *to)
+{
+	return up12_fails ? -EIO : up12(obj, from, to);
+}
+
+KLPSV_FAMILY(f2, struct stats_v2, .name = "stats", .id = STATS_ID,
+	     .version = 2, .layout = STATS_V2_LAYOUT, .reserve = STATS_RESERVE,
+	     KLPSV_STEPS({ .from = 1, .layout = STATS_V1_LAYOUT,
+			   .up = up12_failing }));
+
+TEST(klpsv_transition_get_or_alloc_after_failed_step_is_null)
+{
+	static struct klpsv_family *f2_fams[] = { &f2_family, NULL };
+	struct stats_v2 *n;
+
+	old_v1();
+	new_begin(f2_fams);
+	up12_fails = true;
+	EXPECT_NULL(f2_get(&sess[0]));
+	EXPECT_NULL(f2_get_or_alloc(&sess[0], GFP_KERNEL, NULL));
+	up12_fails = false;
+	EXPECT_EQ(kt_hdr(&sess[0], STATS_ID, 0)->version, 1);
+	n = f2_get_or_alloc(&sess[0], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 10u);
+	EXPECT_EQ(n->bytes, (u32)MARK);
+	f2_put(n);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
 	kt_end();
 }

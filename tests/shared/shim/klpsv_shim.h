@@ -108,6 +108,16 @@ unsigned int shim_warnings(void);
 void shim_warnings_reset(void);
 unsigned int shim_sleep_bugs(void);
 void shim_sleep_bugs_reset(void);
+
+/*
+ * PREEMPT_RT, as far as a test turns it on: a spinlock_t sleeps, so
+ * taking one where the context is not preemptible (a hard IRQ, IRQs
+ * off) reports "BUG: sleeping function called from invalid context".
+ * The library's klpsv_compat_lock_sleeps() follows it.
+ */
+extern bool shim_preempt_rt;
+void shim_rt_spin_lock_check(const char *file, int line);
+#define klpsv_compat_lock_sleeps()	shim_preempt_rt
 unsigned long shim_cond_resched_calls(void);
 
 /* Fault injection: counted over every allocation attempt from any thread. */

@@ -179,6 +179,21 @@ void shim_might_sleep(const char *file, int line)
 	shim_dump_stack();
 }
 
+bool shim_preempt_rt;
+
+void shim_rt_spin_lock_check(const char *file, int line)
+{
+	if (!shim_preempt_rt || !shim_in_atomic())
+		return;
+	__atomic_add_fetch(&sleep_bug_count, 1, __ATOMIC_RELAXED);
+	shim_report(LOGLEVEL_ERR,
+		    "BUG: sleeping function called from invalid context at %s:%d",
+		    file, line);
+	shim_report(LOGLEVEL_ERR, "a spinlock_t on PREEMPT_RT, irqs_disabled(): %d",
+		    irqs_off);
+	shim_dump_stack();
+}
+
 void shim_cond_resched(const char *file, int line)
 {
 	shim_might_sleep(file, line);

@@ -50,14 +50,17 @@
 	shim_local_irq_restore(flags);					\
 } while (0)
 
-#define spin_lock(l)		__shim_spin_lock(l)
+/* spinlock_t, unlike raw_spinlock_t, sleeps on PREEMPT_RT. */
+#define __shim_rt_check()	shim_rt_spin_lock_check(__FILE__, __LINE__)
+
+#define spin_lock(l)		do { __shim_rt_check(); __shim_spin_lock(l); } while (0)
 #define spin_unlock(l)		__shim_spin_unlock(l)
 #define spin_trylock(l)		__shim_spin_trylock(l)
-#define spin_lock_bh(l)		__shim_spin_lock(l)
+#define spin_lock_bh(l)		spin_lock(l)
 #define spin_unlock_bh(l)	__shim_spin_unlock(l)
-#define spin_lock_irq(l)	do { shim_local_irq_disable(); __shim_spin_lock(l); } while (0)
+#define spin_lock_irq(l)	do { __shim_rt_check(); shim_local_irq_disable(); __shim_spin_lock(l); } while (0)
 #define spin_unlock_irq(l)	do { __shim_spin_unlock(l); shim_local_irq_enable(); } while (0)
-#define spin_lock_irqsave(l, flags)	 __shim_spin_lock_irqsave(l, flags)
+#define spin_lock_irqsave(l, flags)	 do { __shim_rt_check(); __shim_spin_lock_irqsave(l, flags); } while (0)
 #define spin_unlock_irqrestore(l, flags) __shim_spin_unlock_irqrestore(l, flags)
 #define spin_trylock_irqsave(l, flags) ({				\
 	bool __ok;							\
@@ -73,7 +76,7 @@
 #define raw_spin_lock(l)	__shim_spin_lock(l)
 #define raw_spin_unlock(l)	__shim_spin_unlock(l)
 #define raw_spin_trylock(l)	__shim_spin_trylock(l)
-#define raw_spin_lock_irq(l)	spin_lock_irq(l)
+#define raw_spin_lock_irq(l)	do { shim_local_irq_disable(); __shim_spin_lock(l); } while (0)
 #define raw_spin_unlock_irq(l)	spin_unlock_irq(l)
 #define raw_spin_lock_irqsave(l, flags)	     __shim_spin_lock_irqsave(l, flags)
 #define raw_spin_unlock_irqrestore(l, flags) __shim_spin_unlock_irqrestore(l, flags)

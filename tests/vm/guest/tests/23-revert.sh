@@ -6,7 +6,11 @@
 
 . /tests/chain.sh
 
-# revert PATCH: start PATCH's transition while a task is parked, revert it.
+# revert PATCH RESERVED: start PATCH's transition while a task is parked,
+# revert it.  pre_patch runs no step: while the transition is held open,
+# and before any patched access, the kernel holds the live shadow
+# variables and RESERVED twin shells (a breaking change's, one per
+# instance, unconverted), and klpsv counts only the live ones.
 revert() {
 	live=$(ls $SYSFS)
 	before=$(data_checksum $live)
@@ -17,6 +21,12 @@ revert() {
 	load_mod $1
 	[ "$(cat $SYSFS/$1/transition)" = 1 ] || die "the transition to $1 is not held open"
 	log "transition to $1 held open by a parked task"
+	k=$(shadow_count)
+	i=$(indexed $1)
+	[ "$k" = $((count + $2)) ] && [ "$i" = "$count" ] ||
+		die "during the transition to $1: $k shadow variables, $i indexed, expected $((count + $2)) and $count"
+	log "during the transition: $k shadow variables in the kernel, $i indexed by klpsv"
+	[ "$(cat $SYSFS/$1/transition)" = 1 ] || die "the transition to $1 completed before the revert (parked task too short)"
 	disable_lp $1
 	wait $park
 	[ "$(cat $SYSFS/$live/enabled)" = 1 ] || die "$live is no longer enabled"
@@ -33,7 +43,7 @@ chain touch 2 20 bob
 chain touch 2 20 bob
 
 start_test "revert: p1 -> p2 (in place, new family)"
-revert $P2
+revert $P2 0
 check_result "% insmod $P2.ko 
 livepatch: enabling patch '$P2'
 livepatch: '$P2': initializing patching transition
@@ -48,7 +58,7 @@ livepatch: '$P2': unpatching complete
 % rmmod $P2"
 
 start_test "revert: p1 -> p3 (new layout)"
-revert $P3
+revert $P3 2
 
 expect_chain "session 1: touches=1 [p1]
 session 2: touches=2 [p1]
