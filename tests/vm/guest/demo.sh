@@ -202,10 +202,13 @@ family=tag version=1 epoch=0 state=live instances=1 bytes=40 owner=klpsv_chain_p
 EOF
 
 step "p3, a breaking change, with its transition held open" \
-"stats v3 widens both counters to 64 bits, bytes first: a v3 twin (a new
-layout epoch) is made beside each v2 instance, 16 in all.  Two tasks sleep
-in p2's chain_park(), so the transition cannot complete: the shell runs
-p3's code, the woken task p2's.  klpsv keeps each pair in sync: p3 counts
+"stats v3 widens both counters to 64 bits, bytes first: a new layout, so
+klpsv reserves a v3 twin (a new layout epoch) beside each v2 instance.  No
+conversion runs yet: p2's code may be writing any instance right now.  Two
+tasks sleep in p2's chain_park(), so the transition cannot complete: the
+shell runs p3's code, the woken task p2's.  p3's code converts each twin
+on its first access (reading /proc/klpsv_chain reaches all 8: 16 stats
+instances, and tag's one); klpsv keeps each pair in sync: p3 counts
 touches 2 -> 3, then p2's code counts on top of that (4), and p3 sees it."
 run -w 'parked $holder' 'echo "park 60000" > /proc/klpsv_chain & holder=$!'
 run -w 'parked $old' 'echo "park 60000 1" > /proc/klpsv_chain & old=$!'
@@ -214,6 +217,7 @@ run 'cat /sys/kernel/livepatch/klpsv_chain_p3/transition'
 run 'families klpsv_chain_p3'
 run 'echo "touch 1 5 carol" > /proc/klpsv_chain   # p3 code: +1 touch, +5 bytes'
 run 'grep "session 1:" /proc/klpsv_chain'
+run 'instances klpsv_chain_p3'
 run -w 'wait $old 2>/dev/null || true' 'kill $old   # it wakes in p2 code and counts a touch on session 1'
 run 'grep "session 1:" /proc/klpsv_chain'
 expect <<'EOF'
@@ -227,11 +231,13 @@ kernel: livepatch: 'klpsv_chain_p3': starting patching transition
 $ cat /sys/kernel/livepatch/klpsv_chain_p3/transition
 1
 $ families klpsv_chain_p3
-family=stats version=2 epoch=0 state=transition instances=16 bytes=704 owner=klpsv_chain_p2 next_version=3 next_epoch=1
+family=stats version=2 epoch=0 state=transition instances=8 bytes=320 owner=klpsv_chain_p2 next_version=3 next_epoch=1
 family=tag version=1 epoch=0 state=transition instances=1 bytes=40 owner=klpsv_chain_p2 next_version=2 next_epoch=0
 $ echo "touch 1 5 carol" > /proc/klpsv_chain   # p3 code: +1 touch, +5 bytes
 $ grep "session 1:" /proc/klpsv_chain
 session 1: touches=3 bytes=105 [p3]
+$ instances klpsv_chain_p3
+17 instances
 $ kill $old   # it wakes in p2 code and counts a touch on session 1
 $ grep "session 1:" /proc/klpsv_chain
 session 1: touches=4 bytes=105 [p3]
