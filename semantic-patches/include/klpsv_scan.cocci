@@ -100,6 +100,17 @@ def klpsv_families(path):
     return fams
 
 
+def klpsv_module_families(path):
+    """{prefix: .id} of the KLPSV_FAMILY()s of every file of the module
+    the file belongs to (the file's own win a clash)."""
+    fams = {}
+    for f in klpsv_module_files(path):
+        if f != path:
+            fams.update(klpsv_families(f))
+    fams.update(klpsv_families(path))
+    return fams
+
+
 def klpsv_expand(path, expr):
     """expr with the object-like and function-like #defines of the file
     substituted by their bodies, repeatedly (arguments are not substituted:
