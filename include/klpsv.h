@@ -308,9 +308,11 @@ struct klpsv_hdr {
  *
  * The fast path is a lookup in the family's own index, which grows with
  * the family, and a compare; an instance left in an older version is
- * migrated first, exactly once.  The caller serializes access to @obj's
- * instance, as with klp_shadow_get(), and pairs every successful get with
- * klpsv_put().
+ * migrated first, exactly once.  The caller has exclusive access to
+ * @obj's instance (the object's lock held for writing): unlike readers of
+ * klp_shadow_get() data, two readers may not share a lock, because a get
+ * may migrate or refresh the instance in place and a put may write it
+ * through.  Every successful get is paired with klpsv_put().
  *
  * Context: any context but NMI.  On PREEMPT_RT in hard IRQ context (or
  * with IRQs off), where the index's spinlock_t cannot be taken, only an
