@@ -47,8 +47,52 @@ static int check_step(struct klpsv_registry *reg, const char *p,
 	return 0;
 }
 
-/* Can this patch take @f over from the live @index? */
-static int check_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
+/*
+ * The epoch a takeover of @index by @f moves the family to, or -1 when it
+ * keeps the live one (as __klpsv_take() will decide).
+ */
+static int next_epoch_of(const struct klpsv_family *f,
+			 const struct klpsv_index *index)
+{
+	bool forced = index->state == KLPSV_INDEX_FORCED;
+	u32 epoch = forced ? index->next_epoch : index->epoch;
+	unsigned int state, v;
+	const struct klpsv_step *step;
+	u32 live;
+
+	live_view(index, &state, &v, &live);
+	if (f->retired)
+		return -1;
+	if (state == KLPSV_INDEX_LIVE) {
+		if (klpsv_fver(f) == v)
+			return -1;
+		step = klpsv_step_from(f, v);
+		if (step && klpsv_layout_is_prefix(&step->layout, &f->layout) &&
+		    f->layout.size <= (forced ? index->next_alloc_size :
+						index->alloc_size))
+			return -1;
+	}
+	return (epoch + 1) & KLPSV_ID_EPOCH_MASK;
+}
+
+/*
+ * The epoch has four bits: a family that keeps changing layout comes back
+ * to an epoch after sixteen takeovers, where code a forced transition left
+ * running could find data of another layout.  Refused instead.
+ */
+static int check_epoch(struct klpsv_registry *reg, const char *p,
+		       const struct klpsv_family *f, struct klpsv_index *index)
+{
+	int epoch = next_epoch_of(f, index);
+
+	if (epoch < 0 || !(index->forced_epochs & BIT(epoch)))
+		return 0;
+	return klpsv_refuse(reg, index, "%s: family '%s': its next layout epoch, %d, may still be used by code a forced transition left running: reboot before changing its layout again",
+			    p, f->name, epoch);
+}
+
+/* Do @f's version and layout fit the live @index? */
+static int check_versions(struct klpsv_registry *reg, struct klpsv_patch *kp,
 			struct klpsv_family *f, struct klpsv_index *index)
 	__must_hold(&reg->lock)
 {
@@ -86,6 +130,18 @@ static int check_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 				    p, f->name, klpsv_fver(f), f->fingerprint,
 				    live, index->owner, v);
 	return 0;
+}
+
+/* Can this patch take @f over from the live @index? */
+static int check_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
+			struct klpsv_family *f, struct klpsv_index *index)
+	__must_hold(&reg->lock)
+{
+	int err = check_versions(reg, kp, f, index);
+
+	if (err || !index || index->state == KLPSV_INDEX_TRANSITION)
+		return err;
+	return check_epoch(reg, klpsv_patch_name(kp), f, index);
 }
 
 /**

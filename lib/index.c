@@ -164,6 +164,20 @@ void klpsv_index_end(struct klpsv_index *index)
 }
 
 /**
+ * klpsv_index_mark_forced() - code of a forced transition may use an epoch
+ * @index: the index
+ * @epoch: the epoch that code's family declarations use
+ */
+void klpsv_index_mark_forced(struct klpsv_index *index, u32 epoch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	index->forced_epochs |= BIT(epoch & KLPSV_ID_EPOCH_MASK);
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
  * klpsv_index_keep_incoming() - name the family old code's leftovers need
  * @index: the index of a family an additive transition was forced for
  * @f: the forcing patch's family

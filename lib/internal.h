@@ -247,6 +247,7 @@ void klpsv_index_set_state(struct klpsv_index *index, unsigned int state);
 void klpsv_index_begin(struct klpsv_index *index, struct klpsv_family *f,
 		       struct module *mod);
 void klpsv_index_end(struct klpsv_index *index);
+void klpsv_index_mark_forced(struct klpsv_index *index, u32 epoch);
 void klpsv_index_keep_incoming(struct klpsv_index *index,
 			       struct klpsv_family *f, struct module *mod);
 void klpsv_index_restart(struct klpsv_index *index,

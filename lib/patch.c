@@ -260,6 +260,8 @@ void klpsv_post_unpatch(struct klp_object *obj)
 	if (forced)
 		reg->flags |= KLPSV_REG_FORCED;
 	for_each_family(kp, f, i) {
+		if (forced && f->index)
+			klpsv_index_mark_forced(f->index, f->epoch);
 		if (kp->finished && forced)
 			keep_family(kp, f);
 		else if (kp->finished)

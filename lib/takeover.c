@@ -294,6 +294,8 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	struct klpsv_index *index = f->index;
 	u64 count, bytes;
 
+	if (forced && f->mode != TAKE_NONE)
+		klpsv_index_mark_forced(index, index->epoch);
 	switch (f->mode) {
 	case TAKE_ADDITIVE:
 		klpsv_walk(f, index, &index->instances, migrate_late_one, NULL);

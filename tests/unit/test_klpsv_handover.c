@@ -846,30 +846,37 @@ static struct klpsv_layout elayout(unsigned int version)
 	return l;
 }
 
-TEST(klpsv_handover_epoch_wraps_after_sixteen_breaking_changes)
+/* Module kt_e<v>: family "epochs" at v@v, breaking from v@v - 1. */
+static void eload(struct kmod *m, unsigned int v)
 {
 	char name[32];
+
+	memset(&efam[v], 0, sizeof(efam[v]));
+	efam[v].name = "epochs";
+	efam[v].id = E_ID;
+	efam[v].version = v;
+	efam[v].layout = elayout(v);
+	efam[v].type_size = efam[v].layout.size;
+	if (v > 1) {
+		estep[v].from = v - 1;
+		estep[v].layout = elayout(v - 1);
+		estep[v].up = v % 2 ? eb_to_ea : ea_to_eb;
+		efam[v].steps = &estep[v];
+		efam[v].nr_steps = 1;
+	}
+	efams[v][0] = &efam[v];
+	efams[v][1] = NULL;
+	snprintf(name, sizeof(name), "kt_e%u", v);
+	kmod_load(m, name, efams[v]);
+}
+
+TEST(klpsv_handover_epoch_wraps_after_sixteen_breaking_changes)
+{
 	unsigned int v, i;
 
 	kt_begin();
 	for (v = 1; v <= E_PATCHES; v++) {
-		memset(&efam[v], 0, sizeof(efam[v]));
-		efam[v].name = "epochs";
-		efam[v].id = E_ID;
-		efam[v].version = v;
-		efam[v].layout = elayout(v);
-		efam[v].type_size = efam[v].layout.size;
-		if (v > 1) {
-			estep[v].from = v - 1;
-			estep[v].layout = elayout(v - 1);
-			estep[v].up = v % 2 ? eb_to_ea : ea_to_eb;
-			efam[v].steps = &estep[v];
-			efam[v].nr_steps = 1;
-		}
-		efams[v][0] = &efam[v];
-		efams[v][1] = NULL;
-		snprintf(name, sizeof(name), "kt_e%u", v);
-		kmod_load(&emod[v], name, efams[v]);
+		eload(&emod[v], v);
 		ASSERT_EQ(kmod_enable(&emod[v]), 0);
 		EXPECT_EQ(kt_index(E_ID)->epoch, (v - 1) % 16);
 		if (v == 1) {
@@ -899,4 +906,52 @@ TEST(klpsv_handover_epoch_wraps_after_sixteen_breaking_changes)
 			kmod_detach(&emod[v]);
 	}
 	chain_release(&emod[E_PATCHES]);
+}
+
+/*
+ * Transition model point 12: the epoch has four bits.  Code a forced
+ * transition left running (kt_e1's, epoch 0) must never meet live data
+ * again: the fifteenth breaking change after the force, which would move
+ * the family back to epoch 0, is refused with a clear message, and the
+ * live patch keeps its data.
+ */
+TEST(klpsv_handover_epoch_never_wraps_into_forced_out_code)
+{
+	static struct kmod eend;
+	struct klpsv_registry *reg;
+	struct klpsv_index *index, *tmp;
+	unsigned int v;
+
+	kt_begin();
+	eload(&emod[1], 1);
+	ASSERT_EQ(kmod_enable(&emod[1]), 0);
+	kmod_detach(&emod[1]);
+	eload(&emod[2], 2);
+	klpm_hold_transitions(true);
+	ASSERT_EQ(kmod_enable(&emod[2]), 0);
+	klpm_hold_transitions(false);
+	emod[1].patch.forced = true;	/* "force" during the transition */
+	ASSERT_EQ(klpm_transition_finish(), 0);
+	for (v = 3; v <= 16; v++) {
+		kmod_detach(&emod[v - 1]);
+		eload(&emod[v], v);
+		ASSERT_EQ(kmod_enable(&emod[v]), 0);
+		EXPECT_EQ(kt_index(E_ID)->epoch, v - 1);
+	}
+	kmod_detach(&emod[16]);
+	eload(&emod[17], 17);
+	EXPECT_EQ(kmod_enable(&emod[17]), -EINVAL);
+	EXPECT_LOG("klpsv: kt_e17: family 'epochs': its next layout epoch, 0, may still be used by code a forced transition left running: reboot before changing its layout again");
+	EXPECT_TRUE(klpm_patch_installed(&emod[16].patch));
+	EXPECT_EQ(kt_index(E_ID)->epoch, 15u);
+	/* the same version goes on (no new epoch), and is disabled */
+	eload(&eend, 16);
+	ASSERT_EQ(kmod_enable(&eend), 0);
+	EXPECT_EQ(klpm_disable(&eend.patch), 0);
+	kmod_exit(&eend);
+	EXPECT_EQ(kt_instances(), 0ul);
+	reg = kt_registry();
+	list_for_each_entry_safe(index, tmp, &reg->families, node)
+		__klpsv_index_destroy(reg, index);
+	kt_end();
 }
