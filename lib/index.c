@@ -178,16 +178,18 @@ void klpsv_index_mark_forced(struct klpsv_index *index, u32 epoch)
 }
 
 /**
- * klpsv_index_keep_incoming() - name the family old code's leftovers need
- * @index: the index of a family an additive transition was forced for
- * @f: the forcing patch's family
- * @mod: its module, which the kernel never unloads after a force
+ * klpsv_index_set_incoming() - name the family old code's leftovers need
+ * @index: the index
+ * @f: the live patch's family after an additive transition was forced,
+ *	or NULL when a newer patch takes the family over
+ * @mod: its module, loaded while its patch is live
  *
  * Code of the forced-out patch may still free an instance migrated to a
- * version it does not know; klpsv_free() then needs @f's destructor.
+ * version it does not know; klpsv_free() then needs @f's destructor.  A
+ * newer patch clears it before the module of @f can go.
  */
-void klpsv_index_keep_incoming(struct klpsv_index *index,
-			       struct klpsv_family *f, struct module *mod)
+void klpsv_index_set_incoming(struct klpsv_index *index,
+			      struct klpsv_family *f, struct module *mod)
 {
 	unsigned long flags;
 

@@ -248,8 +248,8 @@ void klpsv_index_begin(struct klpsv_index *index, struct klpsv_family *f,
 		       struct module *mod);
 void klpsv_index_end(struct klpsv_index *index);
 void klpsv_index_mark_forced(struct klpsv_index *index, u32 epoch);
-void klpsv_index_keep_incoming(struct klpsv_index *index,
-			       struct klpsv_family *f, struct module *mod);
+void klpsv_index_set_incoming(struct klpsv_index *index,
+			      struct klpsv_family *f, struct module *mod);
 void klpsv_index_restart(struct klpsv_index *index,
 			 const struct klpsv_family *f);
 void klpsv_index_counts(struct klpsv_index *index, u64 *count, u64 *bytes);

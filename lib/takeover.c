@@ -75,25 +75,53 @@ static void finish_twins(struct klpsv_family *f, struct klpsv_index *index,
 			klpsv_hdr_is_twin);
 }
 
+/* Bring a twin up to date, with the step of the family given. */
+static int twin_refresh_one(struct klpsv_family *f, struct klpsv_index *index,
+			    void *obj, void *arg)
+{
+	void *data;
+	int err = klpsv_twin_make(f, index, obj, GFP_KERNEL, &data);
+
+	return err == -ENOENT ? 0 : err;
+}
+
 /*
  * A family left in sync by a forced transition is taken over by a newer
  * patch: end that transition first.  Old code that may still run from it
  * no longer sees the data (its accessors find nothing) from here on.
+ *
+ * Return: 0, or the error of a refresh, before anything is ended.
  */
-static void finish_forced(struct klpsv_patch *kp, struct klpsv_family *f,
-			  struct klpsv_index *index)
+static int finish_forced(struct klpsv_patch *kp, struct klpsv_family *f,
+			 struct klpsv_index *index)
 {
+	int err;
+
 	pr_warn("%s: family '%s': ending the transition forced by %s: code of older patches still running no longer sees the data\n",
 		klpsv_patch_name(kp), f->name, index->owner);
 	if (!index->next_size) {
 		klpsv_index_free_all(f, index);	/* a forced retirement */
 		index->version = index->next_version;
 		klpsv_index_set_state(index, KLPSV_INDEX_RETIRED);
-		return;
+		return 0;
+	}
+	/*
+	 * The forcing patch, live until this takeover completes and named
+	 * by the index, brings every twin up to date with its own step
+	 * first: what old code wrote or created since new code last looked
+	 * is kept (forced-out code may be writing meanwhile: the documented
+	 * exception of forced transitions).
+	 */
+	if (index->epoch != index->next_epoch && index->incoming) {
+		err = klpsv_walk(index->incoming, index, &index->instances,
+				 twin_refresh_one, NULL);
+		if (err)
+			return err;
 	}
 	if (index->epoch != index->next_epoch)
 		finish_twins(f, index, twin_force_one);
 	klpsv_index_promote(f, index);
+	return 0;
 }
 
 /**
@@ -228,8 +256,14 @@ static int __klpsv_take(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	struct klpsv_index *index = __klpsv_index_find(reg, f->id);
 	int err;
 
-	if (index && index->state == KLPSV_INDEX_FORCED)
-		finish_forced(kp, f, index);
+	f->mode = TAKE_NONE;
+	if (index && index->state == KLPSV_INDEX_FORCED) {
+		err = finish_forced(kp, f, index);
+		if (err)
+			return err;
+	}
+	if (index)	/* before the module it names can go */
+		klpsv_index_set_incoming(index, NULL, NULL);
 	f->index = index;
 	if (f->retired) {
 		take_retired(f, index);
@@ -321,7 +355,7 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	if (index->state == KLPSV_INDEX_TRANSITION)
 		klpsv_index_promote(f, index);
 	if (forced)
-		klpsv_index_keep_incoming(index, f, kp->patch->mod);
+		klpsv_index_set_incoming(index, f, kp->patch->mod);
 	strscpy(index->owner, klpsv_patch_name(kp), sizeof(index->owner));
 	klpsv_index_counts(index, &count, &bytes);
 	pr_info("%s: family '%s' is at v%u: %llu instances, %llu bytes\n",

@@ -99,8 +99,16 @@ KLPSV_FAMILY(m3, struct stats_v3, .name = "stats", .id = STATS_ID,
 	     KLPSV_STEPS({ .from = 2, .layout = STATS_V2_LAYOUT, .up = up23,
 			   .release = v2_release_fn }));
 
+/* n3 again, as a third module declares it (its own copy of the struct) */
+KLPSV_FAMILY(t3, struct stats_v3, .name = "stats", .id = STATS_ID,
+	     .version = 3, .layout = STATS_V3_LAYOUT, .reserve = STATS_RESERVE,
+	     .dtor = v3_dtor_fn,
+	     KLPSV_STEPS({ .from = 2, .layout = STATS_V2_LAYOUT, .up = up23,
+			   .down = down32, .release = v2_release_fn }));
+
 static struct klpsv_family *o2_fams[] = { &o2_family, NULL };
 static struct klpsv_family *n3_fams[] = { &n3_family, NULL };
+static struct klpsv_family *t3_fams[] = { &t3_family, NULL };
 static struct klpsv_family *m3_fams[] = { &m3_family, NULL };
 
 static struct kt_snap snap0, snap1;
@@ -1031,11 +1039,20 @@ TEST(klpsv_transition_forced_keeps_old_and_new_in_sync)
 	o = o2_get(&sess[0]);
 	ASSERT_NOT_NULL(o);
 	EXPECT_EQ(o->touches, 701u);
+	/* old code writes last, and opens a session (point 12, FUZZ_BUG5) */
+	o->touches = 702;
+	o2_put(o);
+	o = o2_get_or_alloc(&sess[5], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(o);
+	o->touches = 55;
 	o2_put(o);
 
-	/* a later patch takes over: the forced transition ends first */
+	/*
+	 * A later patch takes over: the forced transition ends first, the
+	 * forcing patch's step bringing every twin up to date.
+	 */
 	kmod_detach(&newm);
-	kmod_load(&thirdm, "kt_third", n3_fams);
+	kmod_load(&thirdm, "kt_third", t3_fams);
 	EXPECT_EQ(kmod_enable(&thirdm), 0);
 	EXPECT_LOG("family 'stats': ending the transition forced by kt_new");
 	EXPECT_EQ(index->state, KLPSV_INDEX_LIVE);
@@ -1043,10 +1060,14 @@ TEST(klpsv_transition_forced_keeps_old_and_new_in_sync)
 	EXPECT_NULL(kt_hdr(&sess[0], STATS_ID, 0));
 	EXPECT_EQ(v2_release[0], 1u);
 	EXPECT_NULL(o2_get(&sess[0]));	/* old code is cut off */
-	n = n3_get(&sess[0]);
+	n = t3_get(&sess[0]);
 	ASSERT_NOT_NULL(n);
-	EXPECT_EQ(n->touches, 701ull);
-	n3_put(n);
+	EXPECT_EQ(n->touches, 702ull);
+	t3_put(n);
+	n = t3_get(&sess[5]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 55ull);
+	t3_put(n);
 
 	/* a real disable frees every instance but keeps the index */
 	reg = kt_registry();
@@ -1136,7 +1157,7 @@ static int pre_patch_without_memory(struct klp_object *obj)
  */
 TEST(klpsv_transition_refused_patch_leaves_forced_transition_alone)
 {
-	static struct klpsv_family *fams[] = { &n3_family, &tg1_family, NULL };
+	static struct klpsv_family *fams[] = { &t3_family, &tg1_family, NULL };
 	struct klpsv_registry *reg;
 	struct klpsv_index *index, *tmp;
 	struct stats_v2 *o;
