@@ -233,6 +233,9 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 		klpsv_compat_shadow_free(obj, family->id | family->epoch);
 		return NULL;
 	}
+	/* Old code still running sees it too, when the family can tell it. */
+	if (klpsv_makes_twins(family, index))
+		klpsv_twin_share(family, index, hdr, gfp);
 	return hdr + 1;
 }
 

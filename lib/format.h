@@ -130,6 +130,8 @@ struct klpsv_table {
  *	ended (completed, reverted, or a forced one ended by a later patch);
  *	its module cannot go away meanwhile (the livepatch core holds it)
  * @incoming_mod: that family's module, pinned by whoever calls into it
+ * @finishing: post_patch of a breaking change walks: no old code runs, so
+ *	new code's new objects get no older instance any more
  * @forced_epochs: bit n set when code that a forced transition left
  *	running may still use epoch n: no takeover moves the family there
  *	again (the epoch has four bits and would wrap into that code)
@@ -168,6 +170,7 @@ struct klpsv_index {
 	struct lock_class_key lock_key;
 	struct klpsv_family *incoming;
 	struct module *incoming_mod;
+	bool finishing;
 	u16 forced_epochs;
 };
 

@@ -160,6 +160,23 @@ void klpsv_index_end(struct klpsv_index *index)
 	WRITE_ONCE(index->next_epoch, index->epoch);
 	index->incoming = NULL;
 	index->incoming_mod = NULL;
+	index->finishing = false;
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
+ * klpsv_index_finishing() - the walks after a completed transition begin
+ * @index: the index, in a breaking transition
+ *
+ * From here on no old code runs: klpsv_twin_share() stops, so that no
+ * older instance appears behind the walk that drops them.
+ */
+void klpsv_index_finishing(struct klpsv_index *index)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	index->finishing = true;
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 
@@ -303,6 +320,7 @@ static void switch_to_next(struct klpsv_index *index)
 	WRITE_ONCE(index->state, KLPSV_INDEX_LIVE);
 	index->incoming = NULL;
 	index->incoming_mod = NULL;
+	index->finishing = false;
 	klpsv_seq_write_end(index, seq_flags);
 	spin_unlock_irqrestore(&index->lock, flags);
 }

@@ -248,6 +248,7 @@ void klpsv_index_begin(struct klpsv_index *index, struct klpsv_family *f,
 		       struct module *mod);
 void klpsv_index_end(struct klpsv_index *index);
 void klpsv_index_mark_forced(struct klpsv_index *index, u32 epoch);
+void klpsv_index_finishing(struct klpsv_index *index);
 void klpsv_index_set_incoming(struct klpsv_index *index,
 			      struct klpsv_family *f, struct module *mod);
 void klpsv_index_restart(struct klpsv_index *index,
@@ -298,6 +299,8 @@ void klpsv_twin_force_finish(struct klpsv_family *family,
 			     struct klpsv_index *index, void *obj);
 void klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
 		       void *obj);
+void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
+		      struct klpsv_hdr *twin, gfp_t gfp);
 void __klpsv_twin_write_through(struct klpsv_family *family,
 				struct klpsv_index *index,
 				struct klpsv_hdr *twin);

@@ -496,6 +496,56 @@ static bool __twin_send_back(struct klpsv_family *family,
 }
 
 /**
+ * klpsv_twin_share() - give an object new code created an older instance
+ * @family: the incoming family of a breaking transition
+ * @index: its index
+ * @twin: the instance new code just created and linked (not a twin)
+ * @gfp: how to allocate the older instance
+ *
+ * With a down step, the object gets an instance in the older epoch too,
+ * filled by down, so that old code still running finds the object's data;
+ * the new instance becomes its twin, kept in sync as any other.  Without
+ * one, or when this fails, only new code has data for the object.  The
+ * caller (new code) serializes access to the object.
+ */
+void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
+		      struct klpsv_hdr *twin, gfp_t gfp)
+{
+	const struct klpsv_step *step = klpsv_step_from(family,
+							index->prev_version);
+	unsigned long old_id = family->id | index->epoch;
+	struct klpsv_hdr *old;
+	unsigned long flags;
+	bool created, mine;
+
+	if (!step || !step->down)
+		return;
+	/* Marked a twin, so old code's fast path waits for the down step. */
+	old = klpsv_instance_new(twin->obj, old_id, index->alloc_size,
+				 index->prev_version | KLPSV_HDR_TWIN,
+				 KLPSV_HDR_PENDING, gfp, &created);
+	if (!old || !created)
+		return;
+	spin_lock_irqsave(&index->lock, flags);
+	/* Still our shell, whatever happens to it next. */
+	mine = klpsv_compat_shadow_get(twin->obj, old_id) == old &&
+	       (old->flags & KLPSV_HDR_PENDING);
+	/* Still a breaking transition in which old code may run. */
+	if (mine && klpsv_makes_twins(family, index) && !index->finishing &&
+	    __klpsv_find(index, twin->obj, family->epoch) == twin &&
+	    !klpsv_hdr_is_twin(twin) &&
+	    __twin_send_back(family, index, step, twin, old)) {
+		WRITE_ONCE(twin->gen, old->gen);
+		smp_store_release(&twin->version,
+				  klpsv_fver(family) | KLPSV_HDR_TWIN);
+		mine = false;
+	}
+	if (mine)
+		klpsv_compat_shadow_free(twin->obj, old_id);
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
  * klpsv_twin_revert() - undo an object's twin when a transition reverts
  * @family: the incoming family whose takeover is undone
  * @index: its index

@@ -347,6 +347,7 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 			finish_retire(kp, f, index);
 			return;
 		}
+		klpsv_index_finishing(index);
 		finish_twins(f, index, twin_finish_one);
 		break;
 	case TAKE_NONE:

@@ -551,6 +551,29 @@ static bool injected(void)
 	return shim_fail_count() || step_failures;
 }
 
+/*
+ * New code just created object @i's data during a breaking transition
+ * (or after a forced one): old code sees it too when the new family has
+ * a down step from the old side's version (klpsv_twin_share()), unless an
+ * injected allocation failure kept the older instance from being made
+ * (then only the library can tell).
+ */
+static bool old_code_sees_it(unsigned int i)
+{
+	struct fmod *n = new_side(), *o = old_side();
+	const struct klpsv_step *st;
+	struct klpsv_index *index = kt_index(STATS_ID);
+
+	if (!n || !o || n == o)
+		return false;
+	st = klpsv_step_from(&n->fam, klpsv_fver(&o->fam));
+	if (!st || !st->down)
+		return false;
+	if (injected())
+		return index && kt_hdr(&objs[i], STATS_ID, index->epoch);
+	return true;
+}
+
 static void access(bool old, unsigned int i, u64 delta, bool alloc)
 {
 	struct fmod *f = old ? old_side() : new_side();
@@ -592,9 +615,8 @@ static void access(bool old, unsigned int i, u64 delta, bool alloc)
 		/* a new instance */
 		o->has = true;
 		o->val = 0;
-		o->new_only = !old && incoming && tkind == K_BREAK;
-		if (!old && forced_old && tkind == K_BREAK)
-			o->new_only = true;
+		o->new_only = !old && tkind == K_BREAK &&
+			      (incoming || forced_old) && !old_code_sees_it(i);
 	}
 	want = other ? old_view(f, n, o->val) : o->val;
 	got = read_ctr(f, data);

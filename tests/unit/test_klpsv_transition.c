@@ -437,13 +437,21 @@ TEST(klpsv_transition_object_created_by_old_code)
 	kt_end();
 }
 
-/* New code creates an object's data during a breaking transition. */
+/*
+ * New code creates an object's data during a breaking transition, and
+ * only new code has it: the family has no down step, or (@no_old_memory)
+ * the allocation of the older instance klpsv_twin_share() makes fails.
+ */
 static void new_code_creates(struct stats_v3 *(*get_or_alloc)(void *, gfp_t, void *),
-			     void (*put)(struct stats_v3 *))
+			     void (*put)(struct stats_v3 *), bool no_old_memory)
 {
-	struct stats_v3 *n = get_or_alloc(&sess[5], GFP_KERNEL, NULL);
+	struct stats_v3 *n;
 	struct klpsv_hdr *hdr;
 
+	if (no_old_memory)
+		shim_fail_nth_alloc(2);	/* the new instance's, then this */
+	n = get_or_alloc(&sess[5], GFP_KERNEL, NULL);
+	shim_fail_off();
 	ASSERT_NOT_NULL(n);
 	n->touches = 42;
 	n->bytes = 4242;
@@ -454,6 +462,47 @@ static void new_code_creates(struct stats_v3 *(*get_or_alloc)(void *, gfp_t, voi
 	EXPECT_NULL(kt_hdr(&sess[5], STATS_ID, 0));
 	/* old code running meanwhile finds nothing (design.rst, Limits) */
 	EXPECT_NULL(o2_get(&sess[5]));
+}
+
+/*
+ * Transition model point 12: with a down step, an object new code creates
+ * during a breaking transition gets an older instance too, so old code
+ * still running sees it and each side sees the other's writes.
+ */
+TEST(klpsv_transition_new_object_seen_by_old_code_with_down)
+{
+	struct klpsv_hdr *hdr;
+	struct stats_v3 *n;
+	struct stats_v2 *o;
+
+	old_v2();
+	new_begin(n3_fams);
+	n = n3_get_or_alloc(&sess[5], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(n);
+	n->touches = 42;
+	n3_put(n);
+	hdr = kt_hdr(&sess[5], STATS_ID, 1);
+	ASSERT_NOT_NULL(hdr);
+	EXPECT_EQ(hdr->version, 3 | KLPSV_HDR_TWIN);
+	o = o2_get(&sess[5]);
+	ASSERT_NOT_NULL(o);
+	EXPECT_EQ(o->touches, 42u);
+	o->touches = 43;
+	o2_put(o);
+	n = n3_get(&sess[5]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 43ull);
+	n3_put(n);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_EQ(v2_release[5], 1u);	/* the older one went */
+	n = n3_get(&sess[5]);
+	ASSERT_NOT_NULL(n);
+	EXPECT_EQ(n->touches, 43ull);
+	n3_put(n);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
 }
 
 static void expect_old_restored(unsigned long extra)
@@ -518,7 +567,7 @@ TEST(klpsv_transition_revert_breaking_new_object_goes_back_with_down)
 
 	old_v2();
 	new_begin(n3_fams);
-	new_code_creates(n3_get_or_alloc, n3_put);
+	new_code_creates(n3_get_or_alloc, n3_put, true);
 	EXPECT_EQ(klpm_transition_revert(), 0);
 	EXPECT_EQ(klpm_transition_finish(), 0);
 	expect_old_restored(1);
@@ -576,7 +625,7 @@ static void revert_walk_races(void (*old_code)(void *, unsigned long, void *),
 
 	old_v2();
 	new_begin(n3_fams);
-	new_code_creates(n3_get_or_alloc, n3_put);
+	new_code_creates(n3_get_or_alloc, n3_put, true);
 	EXPECT_EQ(klpm_transition_revert(), 0);
 	recycled = NULL;
 	klpm_after_shadow_alloc(&sess[5], old_code);
@@ -608,7 +657,7 @@ TEST(klpsv_transition_revert_breaking_new_object_dropped_without_down)
 {
 	old_v2();
 	new_begin(m3_fams);
-	new_code_creates(m3_get_or_alloc, m3_put);
+	new_code_creates(m3_get_or_alloc, m3_put, false);
 	EXPECT_EQ(klpm_transition_revert(), 0);
 	EXPECT_EQ(klpm_transition_finish(), 0);
 	expect_old_restored(0);
