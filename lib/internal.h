@@ -297,8 +297,8 @@ void klpsv_twin_drop_orphan(struct klpsv_family *family,
 			    struct klpsv_index *index, void *obj);
 void klpsv_twin_force_finish(struct klpsv_family *family,
 			     struct klpsv_index *index, void *obj);
-void klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
-		       void *obj);
+bool klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
+		       void *obj, bool keep);
 void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
 		      struct klpsv_hdr *twin, gfp_t gfp);
 void __klpsv_twin_write_through(struct klpsv_family *family,
@@ -309,7 +309,8 @@ void __klpsv_twin_write_through(struct klpsv_family *family,
 int __klpsv_take_all(struct klpsv_registry *reg, struct klpsv_patch *kp);
 void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 		    struct klpsv_family *f, bool forced);
-void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f);
+void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f,
+		    bool forced);
 
 /* patch.c: the livepatch entry points */
 struct klpsv_patch *klpsv_this_patch(void);

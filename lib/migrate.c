@@ -550,14 +550,17 @@ void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
  * @family: the incoming family whose takeover is undone
  * @index: its index
  * @obj: the object
+ * @keep: the revert was forced: new code may still hold the twin, which
+ *	is taken out of the index but not freed
  *
  * An object only new code saw goes back to the older epoch with the down
- * step, if there is one; every twin is freed.
+ * step, if there is one; every twin is freed, or kept.
  *
  * Context: process context.
+ * Return: true when a twin was kept.
  */
-void klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
-		       void *obj)
+bool klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
+		       void *obj, bool keep)
 {
 	const struct klpsv_step *step = klpsv_step_from(family,
 							index->prev_version);
@@ -589,8 +592,9 @@ void klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
 	if (mine)
 		klpsv_compat_shadow_free(obj, old_id);
 	spin_unlock_irqrestore(&index->lock, flags);
-	if (twin)
+	if (twin && !keep)
 		klpsv_drop(family, twin, family->epoch);
+	return twin && keep;
 }
 
 /**

@@ -267,7 +267,7 @@ void klpsv_post_unpatch(struct klp_object *obj)
 		else if (kp->finished)
 			release_family(reg, kp, f);
 		else
-			__klpsv_revert(reg, f);
+			__klpsv_revert(reg, f, forced);
 	}
 	if (!kp->finished)
 		pr_info("%s: transition reverted, live data restored\n",

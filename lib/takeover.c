@@ -63,7 +63,21 @@ WALK_EACH(revert_in_place_one, klpsv_revert_in_place)
 WALK_EACH(unreserve_one, klpsv_twin_unreserve)
 WALK_EACH(twin_finish_one, klpsv_twin_finish)
 WALK_EACH(twin_orphan_one, klpsv_twin_drop_orphan)
-WALK_EACH(twin_revert_one, klpsv_twin_revert)
+
+static int twin_revert_one(struct klpsv_family *f, struct klpsv_index *index,
+			   void *obj, void *kept)
+{
+	*(u64 *)kept += klpsv_twin_revert(f, index, obj, false);
+	return 0;
+}
+
+/* A forced revert: new code may still hold its twins. */
+static int twin_keep_one(struct klpsv_family *f, struct klpsv_index *index,
+			 void *obj, void *kept)
+{
+	*(u64 *)kept += klpsv_twin_revert(f, index, obj, true);
+	return 0;
+}
 WALK_EACH(twin_force_one, klpsv_twin_force_finish)
 
 /* Every twin made, the older instances freed; orphans go. */
@@ -128,18 +142,23 @@ static int finish_forced(struct klpsv_patch *kp, struct klpsv_family *f,
  * __klpsv_revert() - undo the takeover of one family
  * @reg: the registry, locked
  * @f: the family, taken over by __klpsv_take() or not at all
+ * @forced: the revert was forced: code of this patch may still run
  *
  * Before or after a failure, or when the transition is reverted: the
  * predecessor's data is left as it was before __klpsv_take().
  */
-void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f)
+void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f,
+		    bool forced)
 	__must_hold(&reg->lock)
 {
 	struct klpsv_index *index = f->index;
+	u64 kept = 0;
 
 	switch (f->mode) {
 	case TAKE_NEW:
-		klpsv_index_free_all(f, index);
+		/* After a forced revert, strays for the next patch to free. */
+		if (!forced)
+			klpsv_index_free_all(f, index);
 		if (index->prev_version) {
 			index->version = index->prev_version;
 			klpsv_index_set_state(index, KLPSV_INDEX_RETIRED);
@@ -155,7 +174,12 @@ void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f)
 		break;
 	case TAKE_BREAKING:
 		klpsv_walk(f, index, &index->instances, unreserve_one, NULL);
-		klpsv_walk(f, index, &index->next, twin_revert_one, NULL);
+		klpsv_walk(f, index, &index->next,
+			   forced ? twin_keep_one : twin_revert_one, &kept);
+		if (kept)
+			pr_warn("%s: family '%s': the revert was forced: %llu v%u instances kept for code that may still run\n",
+				klpsv_patch_name(klpsv_this_patch()), f->name,
+				kept, klpsv_fver(f));
 		klpsv_index_end(index);
 		index->migrations = f->migrations_before;
 		break;
@@ -280,7 +304,7 @@ static int __klpsv_take(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	}
 	err = take_changed(kp, f, index);
 	if (err)
-		__klpsv_revert(reg, f);
+		__klpsv_revert(reg, f, false);
 	return err;
 }
 
@@ -413,6 +437,6 @@ int __klpsv_take_all(struct klpsv_registry *reg, struct klpsv_patch *kp)
 		     klpsv_patch_name(kp), f->name, err);
 	/* The failed family is reverted already; those not taken are no-ops. */
 	for_each_family(kp, f, i)
-		__klpsv_revert(reg, f);
+		__klpsv_revert(reg, f, false);
 	return err;
 }

@@ -1490,3 +1490,56 @@ TEST(klpsv_transition_get_or_alloc_after_failed_step_is_null)
 	EXPECT_EQ(kt_instances(), 0ul);
 	kt_end();
 }
+
+/*
+ * Transition model point 3: a forced revert is treated as forced.  Code of
+ * the reverted patch may still run and hold its twins: they leave the
+ * index (old code's data is as it was) but are not freed, and the family
+ * it brought keeps its instances; a task still writing through a pointer
+ * it holds writes memory that is still allocated (ASan would report it).
+ */
+TEST(klpsv_transition_forced_revert_frees_nothing_in_use)
+{
+	static struct klpsv_family *fams[] = { &n3_family, &tg1_family, NULL };
+	struct klpsv_registry *reg;
+	struct klpsv_index *index, *tmp;
+	struct tag_v1 *t;
+	struct stats_v3 *n;
+	struct stats_v2 *o;
+
+	old_v2();
+	new_begin(fams);
+	n = n3_get(&sess[0]);		/* held by a task of the new patch */
+	ASSERT_NOT_NULL(n);
+	t = tg1_get_or_alloc(&sess[0], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(t);
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	newm.patch.forced = true;	/* "force" during the revert */
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	EXPECT_LOG("klpsv: kt_new: family 'stats': the revert was forced: 1 v3 instances kept for code that may still run");
+	n->touches = 99;		/* still allocated */
+	t->who[0] = 'x';
+	EXPECT_EQ(v3_dtor[0], 0u);
+	o = o2_get(&sess[0]);		/* old code's data as it was */
+	ASSERT_NOT_NULL(o);
+	EXPECT_EQ(o->touches, 10u);
+	o2_put(o);
+	reg = kt_registry();
+	EXPECT(reg->flags & KLPSV_REG_FORCED);
+	/* a v3 again would reuse the epoch that code may still use */
+	kmod_exit(&newm);
+	kmod_load(&newm, "kt_new", n3_fams);
+	EXPECT_EQ(kmod_enable(&newm), -EINVAL);
+	EXPECT_LOG("its next layout epoch, 1, may still be used by code a forced transition left running");
+	/* the same version goes on, and is disabled */
+	kmod_load(&thirdm, "kt_third", o2_fams);
+	ASSERT_EQ(kmod_enable(&thirdm), 0);
+	EXPECT_EQ(klpm_disable(&thirdm.patch), 0);
+	kmod_exit(&thirdm);
+	/* what a reboot would do with what the forced-out code may hold */
+	list_for_each_entry_safe(index, tmp, &reg->families, node)
+		__klpsv_index_destroy(reg, index);
+	/* the twin, the tag, and the registry */
+	EXPECT_EQ(klpm_shadow_reset(false), 3ul);
+	kt_end();
+}
