@@ -142,7 +142,7 @@ static void hirq_format(const struct hirq_run *r)
 static ssize_t hirq_write(struct file *file, const char __user *ubuf,
 			  size_t len, loff_t *ppos)
 {
-	char buf[64], *p = buf, *tok;
+	char buf[64], *p, *tok;
 	unsigned long want = 0;
 	enum hirq_op op;
 	unsigned int id;
@@ -153,7 +153,8 @@ static ssize_t hirq_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	tok = strsep(&p, " \n");
+	p = strim(buf);
+	tok = strsep(&p, " ");
 	if (!strcmp(tok, "get") || !strcmp(tok, "irq"))
 		op = HIRQ_GET;
 	else if (!strcmp(tok, "alloc") || !strcmp(tok, "irqalloc"))
@@ -163,7 +164,7 @@ static ssize_t hirq_write(struct file *file, const char __user *ubuf,
 	else
 		return -EINVAL;
 	hard = !strncmp(tok, "irq", 3);
-	while ((tok = strsep(&p, " \n"))) {
+	while ((tok = strsep(&p, " "))) {
 		if (!*tok)
 			continue;
 		if (kstrtouint(tok, 10, &id) || id < 1 || id > CHAIN_SESSIONS)
