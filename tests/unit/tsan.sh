@@ -165,16 +165,23 @@ if ! build TSAN_WEAKEN=1; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+cut -f2 "$out/distinct-normal.txt" | sort >"$out/keys-normal.txt"
+# A race shows when the threads meet at the wrong moment: a loaded
+# machine may need more than one run of the threaded check (up to three).
 logs=$out/logs-weak
 rm -rf "$logs"
 mkdir -p "$logs"
-run_unit "$here/build/tsan-weak-$kver/klpsv-unit" >"$out/unit-weak.log"
-sed -n '/^not ok \|^# /p' "$out/unit-weak.log"
+for try in 1 2 3; do
+	run_unit "$here/build/tsan-weak-$kver/klpsv-unit" >"$out/unit-weak.log"
+	sed -n '/^not ok \|^# /p' "$out/unit-weak.log"
+	distinct "$logs"/unit.* 2>/dev/null >"$out/distinct-weak.txt"
+	cut -f2 "$out/distinct-weak.txt" | sort |
+		comm -23 - "$out/keys-normal.txt" >"$out/keys-new.txt"
+	[ -s "$out/keys-new.txt" ] && break
+	echo "# tsan: run $try of the weakened build: nothing new reported"
+done
 cat "$logs"/* >"$out/tsan-reports-weak.txt" 2>/dev/null
-distinct "$logs"/unit.* 2>/dev/null >"$out/distinct-weak.txt"
 report "smp_store_release() weakened" "$out/distinct-weak.txt"
-cut -f2 "$out/distinct-normal.txt" | sort >"$out/keys-normal.txt"
-cut -f2 "$out/distinct-weak.txt" | sort | comm -23 - "$out/keys-normal.txt" >"$out/keys-new.txt"
 sed 's/^/#   new: /' "$out/keys-new.txt"
 if [ -s "$out/distinct-normal.txt" ]; then
 	echo "# tsan: the normal build reports too: a new report may be chance;"
