@@ -99,6 +99,7 @@ void *klpsv_get(struct klpsv_family *family, void *obj)
 	rcu_read_lock();
 	t = klpsv_table_of(index, family->epoch);
 	hdr = t ? klpsv_table_find(t, obj) : NULL;
+	/* Pairs with the release of the version after its data. */
 	hit = hdr && smp_load_acquire(&hdr->version) == klpsv_fver(family);
 	rcu_read_unlock();
 	if (likely(hit))
@@ -109,8 +110,8 @@ void *klpsv_get(struct klpsv_family *family, void *obj)
 /*
  * The caller's allocation found an instance it did not make: a walk's
  * pending shell (the revert walk's shell to send a new-only object back,
- * or a twin pre_patch reserved) of an object the caller has since freed, or one a
- * walk just published.  The caller, who serializes access to the object,
+ * or a twin pre_patch reserved) of an object the caller has since freed,
+ * or one a walk just published.  The caller, who serializes access to the object,
  * claims a shell: frees it under the index lock, where the walk looks it
  * up again and finds it gone.
  *
@@ -197,8 +198,8 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	if (unlikely(!index))
 		return NULL;
 	if (WARN_ONCE(!klpsv_compat_may_lock(),
-		      "klpsv: %s: klpsv_get_or_alloc() where a spinlock_t cannot be taken\n",
-		      family->name))
+		      "klpsv: %s: %s() where a spinlock_t cannot be taken\n",
+		      family->name, __func__))
 		return NULL;
 	/*
 	 * An instance that get_checked() could not hand out (a migration
@@ -308,8 +309,8 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 	int n = 0, i;
 
 	if (!index || WARN_ONCE(!klpsv_compat_may_lock(),
-				"klpsv: %s: klpsv_free() where a spinlock_t cannot be taken: the instance is leaked\n",
-				family->name))
+				"klpsv: %s: %s() where a spinlock_t cannot be taken: the instance is leaked\n",
+				family->name, __func__))
 		return;
 	spin_lock_irqsave(&index->lock, flags);
 	epochs[0] = index->epoch;

@@ -157,6 +157,7 @@ void klpsv_revert_in_place(struct klpsv_family *family,
 			klpsv_run_step(step->down, obj, hdr + 1, hdr + 1);
 		memset((char *)(hdr + 1) + index->size, 0,
 		       index->alloc_size - index->size);
+		/* The restored bytes, then the version readers compare. */
 		smp_store_release(&hdr->version, index->prev_version);
 	}
 	spin_unlock_irqrestore(&index->lock, flags);

@@ -246,6 +246,7 @@ void klpsv_twin_finish(struct klpsv_family *family, struct klpsv_index *index,
 		synced = true;
 	}
 	if (twin && !err) {
+		/* The twin's data, then the version that makes it live. */
 		smp_store_release(&twin->version, klpsv_fver(family));
 	} else {
 		index->lost++;
@@ -311,7 +312,7 @@ void klpsv_twin_force_finish(struct klpsv_family *family,
 	spin_lock_irqsave(&index->lock, flags);
 	old = __klpsv_find(index, obj, index->epoch);
 	twin = __klpsv_find(index, obj, index->next_epoch);
-	if (old && twin)
+	if (old && twin)	/* its data, then the live version */
 		smp_store_release(&twin->version, index->next_version);
 	if (old)
 		__klpsv_unlink(index, old, index->epoch);
@@ -335,6 +336,7 @@ static bool __twin_send_back(struct klpsv_family *family,
 	old->flags &= ~KLPSV_HDR_PENDING;
 	old->gen = index->gen_seed++;
 	__klpsv_link(index, old, index->epoch);
+	/* What down wrote, then the version old code compares. */
 	smp_store_release(&old->version, index->prev_version);
 	return true;
 }
@@ -380,6 +382,7 @@ void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
 	    !klpsv_hdr_is_twin(twin) &&
 	    __twin_send_back(family, index, step, twin, old)) {
 		WRITE_ONCE(twin->gen, old->gen);
+		/* The generation, then the mark that makes it a twin. */
 		smp_store_release(&twin->version,
 				  klpsv_fver(family) | KLPSV_HDR_TWIN);
 		mine = false;
