@@ -7,14 +7,23 @@
  * counter through an additive and a breaking change while the threads run.
  *
  *   counter v1  s1  u32 count, u32 oid                  (new)
- *   counter v2  s2  u32 count, u32 oid, u32 stamp       (additive)
- *   counter v3  s3  u32 oid, u32 stamp, u64 count       (breaking: count
- *                   grows to 64 bits and moves; up from v1 and v2, down
- *                   to v2 so new-code writes reach old code)
+ *   counter v2  s2  u32 count, u32 oid, u32 stamp,      (additive: up
+ *                   struct stress_buf *buf              allocates @buf,
+ *                                                       down frees it)
+ *   counter v3  s3  u32 oid, u32 stamp, u64 count,      (breaking: count
+ *                   struct stress_buf *buf              grows to 64 bits
+ *                   and moves; up from v1 and v2, down to v2 so new-code
+ *                   writes reach old code, each deep-copying @buf)
  *
  * @oid is the object's id + 1, set by the constructor and carried by every
  * step: an instance with another oid is one a reader saw half migrated
  * (or attached to the wrong object), counted in stress_ctl.corrupt.
+ *
+ * From v2 on every instance also owns a small kmalloc'd buffer (@buf, a
+ * new member of the additive change, see schemas.h) that patched code
+ * replaces now and then and every step deep-copies, releases or frees:
+ * stress_ctl counts the buffers allocated and freed, so that a buffer
+ * leaked, freed twice or shared between two instances shows.
  */
 #ifndef _KLPSV_STRESS_H
 #define _KLPSV_STRESS_H
@@ -96,13 +105,18 @@ struct stress_thread {
  * @tally: calls that incremented a shadow counter (patched code)
  * @missed: patched calls whose accessor returned NULL
  * @retired: counter values freed by stress_close()
- * @corrupt: patched calls that saw an instance with a wrong oid
+ * @corrupt: patched calls that saw an instance with a wrong oid, or a
+ *	buffer that is not its own (@bufs_bad)
  * @calls: calls by code: [0] the victim's, [n] patch sn's
  * @created: objects born by creators
  * @create_failed: objects creators gave up on
  * @phase: a number the test sets, recorded in objects created meanwhile
  * @paused: the threads sleep between slices
  * @npaused: threads sleeping because of @paused
+ * @bufs_alloc: owned buffers allocated (struct stress_buf, schemas.h)
+ * @bufs_freed: owned buffers freed
+ * @bufs_bad: buffers seen with a wrong magic, owner, oid or count, or
+ *	missing, by patched code or a step
  */
 struct stress_ctl {
 	struct stress_obj *pool;
@@ -126,6 +140,9 @@ struct stress_ctl {
 	u32 phase;
 	bool paused;
 	atomic_t npaused;
+	atomic64_t bufs_alloc;
+	atomic64_t bufs_freed;
+	atomic64_t bufs_bad;
 };
 
 extern struct stress_ctl stress_ctl;
@@ -137,8 +154,11 @@ extern struct stress_ctl stress_ctl;
  */
 /* Count one call in @o's shadow data; true if patched code counted it. */
 bool stress_op(struct stress_obj *o);
-/* @o's shadow counter, or 0. */
-u64 stress_report(struct stress_obj *o);
+/*
+ * @o's shadow counter, or 0; *@owned is set to 1 if the instance owns a
+ * buffer (checked on the way), else 0.
+ */
+u64 stress_report(struct stress_obj *o, u32 *owned);
 /* Free @o's shadow data, adding its counter to stress_ctl.retired. */
 void stress_close(struct stress_obj *o);
 /* A slice of calls; every patch replaces it with a copy of itself. */

@@ -23,10 +23,12 @@
  *	echo "park 3000" > /proc/klpsv_stress	# sleep 3 s in stress_park()
  *	cat /proc/klpsv_stress			# counters, one line
  *	cat /proc/klpsv_stress_scan		# sum of the shadow counters,
- *						# raw shadow variables, and the
+ *						# raw shadow variables, the
  *						# objects whose counter differs
  *						# from their own tally
- *						# (id:counter/tally@phase)
+ *						# (id:counter/tally@phase),
+ *						# and the owned buffers: live
+ *						# and owned by an instance
  *
  * The patched functions count in shadow data; the victim's own versions
  * count nothing.  stress_ctl.tally is bumped by patched code exactly when
@@ -103,8 +105,9 @@ STRESS_PATCHABLE bool stress_op(struct stress_obj *o)
 }
 EXPORT_SYMBOL_GPL(stress_op);
 
-STRESS_PATCHABLE u64 stress_report(struct stress_obj *o)
+STRESS_PATCHABLE u64 stress_report(struct stress_obj *o, u32 *owned)
 {
+	*owned = 0;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(stress_report);
@@ -294,13 +297,15 @@ static int stress_show(struct seq_file *m, void *v)
 
 	for (i = 0; i < c->nobjs; i++)
 		born += READ_ONCE(c->pool[i].born);
-	seq_printf(m, "running=%d sticky=%d pinned=%d born=%u next_new=%d grow_limit=%u created=%d create_failed=%d tally=%lld missed=%lld retired=%lld corrupt=%lld",
+	seq_printf(m, "running=%d sticky=%d pinned=%d born=%u next_new=%d grow_limit=%u created=%d create_failed=%d tally=%lld missed=%lld retired=%lld corrupt=%lld bufs_alloc=%lld bufs_freed=%lld bufs_bad=%lld",
 		   READ_ONCE(c->running), READ_ONCE(c->sticky),
 		   atomic_read(&c->pinned), born,
 		   atomic_read(&c->next_new), READ_ONCE(c->grow_limit),
 		   atomic_read(&c->created), atomic_read(&c->create_failed),
 		   atomic64_read(&c->tally), atomic64_read(&c->missed),
-		   atomic64_read(&c->retired), atomic64_read(&c->corrupt));
+		   atomic64_read(&c->retired), atomic64_read(&c->corrupt),
+		   atomic64_read(&c->bufs_alloc), atomic64_read(&c->bufs_freed),
+		   atomic64_read(&c->bufs_bad));
 	for (i = 0; i < STRESS_NR_CODE; i++)
 		seq_printf(m, " calls%u=%lld", i, atomic64_read(&c->calls[i]));
 	seq_putc(m, '\n');
@@ -324,14 +329,17 @@ static const struct proc_ops stress_proc_ops = {
  * The sum of every shadow counter through the live patch's stress_report(),
  * plus what was retired, and the shadow variables the kernel's own table
  * holds for the family on the pool, in every layout epoch (a leak check
- * that does not trust klpsv's index).
+ * that does not trust klpsv's index); the buffers allocated and not freed
+ * (bufs) and those the instances own (owned), which must be equal with the
+ * threads stopped and no transition running.
  */
 static int scan_show(struct seq_file *m, void *v)
 {
 	const unsigned long id = KLPSV_ID(STRESS_NS, STRESS_LOCAL);
 	struct stress_ctl *c = &stress_ctl;
 	unsigned int per_epoch[KLPSV_ID_EPOCH_MASK + 1] = { };
-	unsigned int i, e, shadows = 0, bad = 0;
+	unsigned int i, e, shadows = 0, bad = 0, owned = 0;
+	u32 own;
 	char detail[256] = "";
 	size_t used = 0;
 	u64 sum = 0, got;
@@ -341,8 +349,9 @@ static int scan_show(struct seq_file *m, void *v)
 		struct stress_obj *o = &c->pool[i];
 
 		spin_lock(&o->lock);
-		got = stress_report(o);
+		got = stress_report(o, &own);
 		sum += got;
+		owned += own;
 		/* Objects whose counter is not what patched code counted. */
 		if (got != o->expect && bad++ < 6 && used < sizeof(detail))
 			used += scnprintf(detail + used, sizeof(detail) - used,
@@ -359,10 +368,12 @@ static int scan_show(struct seq_file *m, void *v)
 			stress_resched();
 	}
 	mutex_unlock(&ctl_lock);
-	seq_printf(m, "ops=%llu live=%llu retired=%lld tally=%lld shadows=%u bad=%u",
+	seq_printf(m, "ops=%llu live=%llu retired=%lld tally=%lld shadows=%u bad=%u bufs=%lld owned=%u",
 		   sum + atomic64_read(&c->retired), sum,
 		   atomic64_read(&c->retired), atomic64_read(&c->tally),
-		   shadows, bad);
+		   shadows, bad,
+		   atomic64_read(&c->bufs_alloc) -
+		   atomic64_read(&c->bufs_freed), owned);
 	if (bad)
 		seq_printf(m, " bad_objs=%s", detail);
 	for (e = 0; e <= KLPSV_ID_EPOCH_MASK; e++) {

@@ -139,9 +139,20 @@ complete() {
 	done
 }
 
+# bufs_ok LABEL SCAN STAT: the owned buffers allocated and not freed are
+# exactly those the instances own, and no patched code or step saw a bad
+# one.
+bufs_ok() {
+	[ "$(get "$2" bufs)" = "$(get "$2" owned)" ] ||
+		die "$1: $(get "$2" bufs) owned buffers are allocated, the instances own $(get "$2" owned)"
+	[ "$(get "$3" bufs_bad)" = 0 ] ||
+		die "$1: patched code or a step saw $(get "$3" bufs_bad) bad owned buffers"
+}
+
 # checkpoint LABEL: with the threads stopped, the shadow counters add up
-# to the tally, and klpsv's index holds exactly the kernel's shadow
-# variables.  The threads are started again.
+# to the tally, klpsv's index holds exactly the kernel's shadow
+# variables, and the instances own every owned buffer allocated.  The
+# threads are started again.
 checkpoint() {
 	ctl stop
 	scan=$(cat $SCAN)
@@ -151,16 +162,19 @@ checkpoint() {
 	tally=$(get "$scan" tally)
 	shadows=$(get "$scan" shadows)
 	indexed=$(family "$p" instances)
-	log "checkpoint $1 (${p}, $(elapsed)s): $scan indexed=$indexed born=$(get "$st" born) missed=$(get "$st" missed) corrupt=$(get "$st" corrupt)"
+	log "checkpoint $1 (${p}, $(elapsed)s): $scan indexed=$indexed born=$(get "$st" born) missed=$(get "$st" missed) corrupt=$(get "$st" corrupt) bufs_alloc=$(get "$st" bufs_alloc) bufs_bad=$(get "$st" bufs_bad)"
 	[ "$ops" = "$tally" ] || die "$1: the shadow counters add up to $ops, the tally is $tally: $((tally - ops)) updates lost"
 	[ "$shadows" = "$indexed" ] || die "$1: the kernel holds $shadows shadow variables, klpsv indexes $indexed"
+	bufs_ok "$1" "$scan" "$st"
 	[ "$(get "$st" corrupt)" = 0 ] || die "$1: patched code saw $(get "$st" corrupt) corrupt instances"
 	[ "$(get "$scan" bad)" = 0 ] || die "$1: objects whose counter differs from their own tally: $(get "$scan" bad_objs) (id:counter/tally@phase)"
 	ctl start
 }
 
 # finish NAME: stop, add up, disable the last patch, count what is left,
-# and print the result line.  Fails unless nothing was lost or leaked.
+# and print the result line (bufs: owned buffers allocated in all).
+# Fails unless nothing was lost or leaked, shadow variables and owned
+# buffers alike.
 finish() {
 	ctl stop
 	p=$(live)
@@ -169,13 +183,19 @@ finish() {
 	ops=$(get "$scan" ops)
 	tally=$(get "$scan" tally)
 	log "final ($p, $(elapsed)s): $scan indexed=$(family "$p" instances) lost_in_debugfs=$(family "$p" lost) $st"
+	bufs_ok final "$scan" "$st"
 	disable_lp "$p"
-	leaked=$(get "$(cat $SCAN)" shadows)
+	left=$(cat $SCAN)
+	leaked=$(get "$left" shadows)
+	bufs_leaked=$(get "$left" bufs)
+	bufs=$(stat_of bufs_alloc)
 	unload_mod "$p"
 	unload_mod $V
 	corrupt=$(get "$st" corrupt)
-	echo "$1: kernel=$KVER ops=$ops tally=$tally lost=$((tally - ops)) leaked=$leaked$2"
+	echo "$1: kernel=$KVER ops=$ops tally=$tally lost=$((tally - ops)) leaked=$leaked bufs=$bufs bufs_leaked=$bufs_leaked$2"
 	[ "$corrupt" = 0 ] || die "patched code saw $corrupt corrupt instances"
+	[ "$bufs_leaked" = 0 ] || die "$bufs_leaked owned buffers leaked"
+	[ "$bufs" -gt 0 ] || die "no owned buffer was ever allocated"
 	[ "$(get "$scan" bad)" = 0 ] || die "$(get "$scan" bad) objects' counters differ from their own tally: $(get "$scan" bad_objs) (id:counter/tally@phase)"
 	[ $((tally - ops)) = 0 ] || die "$((tally - ops)) updates lost"
 	[ "$leaked" = 0 ] || die "$leaked shadow variables leaked"
