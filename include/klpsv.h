@@ -175,6 +175,10 @@ typedef void (*klpsv_dtor_t)(void *obj, void *data);
  * the transition, never in pre_patch (Documentation/design.rst, "The
  * invariant").
  *
+ * A step that fails must leave nothing allocated: klpsv frees a target
+ * it made for the step (a twin, a shell) without a destructor, and zeroes
+ * again the tail room an in-place step wrote.
+ *
  * Return: 0, or a negative errno.  During the transition the accessor
  * then returns NULL and the instance stays as it was; after it, the
  * instance is freed and counted as lost.  A step never refuses a patch.
@@ -192,8 +196,10 @@ typedef int (*klpsv_step_fn)(void *obj, const void *from, void *to);
  *	additive change it runs in place when the transition is reverted:
  *	it releases what @up or the constructor put in the new members and
  *	must touch nothing else (old code keeps using the older members)
- * @release: optional; releases what a @from instance owns once it has
- *	been migrated and is freed (after the transition)
+ * @release: optional; releases what a @from instance owns when it is
+ *	freed by this patch's code or callbacks: after the transition (it
+ *	was migrated, or its step failed), or when new code frees the
+ *	object during the transition
  */
 struct klpsv_step {
 	klpsv_version_t from;

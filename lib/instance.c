@@ -208,6 +208,9 @@ static void release_instance(const struct klpsv_family *family,
 	step = klpsv_step_from(family, version);
 	if (step && step->release)
 		step->release(hdr->obj, hdr + 1);
+	else if (version > klpsv_fver(family))
+		pr_err("family '%s': a v%u instance freed by v%u code, which cannot release what it owns\n",
+		       family->name, version, klpsv_fver(family));
 }
 
 /**
