@@ -5,9 +5,10 @@
  * klpsv's own ones.  A patch with callbacks of its own calls klpsv's from
  * them (Documentation/api.rst), so nothing here reaches into lib/.
  *
- * The step (pre_patch's walk) and the release of each v1 instance
- * (post_patch's walk) mark one window per instance (bench.h): a window
- * bounds the lock holds in it.
+ * The step and the release of each v1 instance mark one window each
+ * (bench.h) in the callback that runs them: a window bounds the lock holds
+ * in it.  pre_patch runs no step (it reserves the twins), so post_patch's
+ * walk marks both.
  *
  * /sys/kernel/debug/klpsv_bench_v2/takeover reads
  *	pre_ns=.. pre_err=.. post_ns=.. unpatch_ns=.. steps=.. releases=..
@@ -24,6 +25,7 @@
 #include "kbench.h"
 
 static struct bench_windows pre_win, post_win;
+static struct bench_windows *cur_win = &pre_win;	/* the running callback's */
 static u64 pre_ns, post_ns, unpatch_ns, steps, releases;
 static int pre_err;
 
@@ -32,7 +34,7 @@ static int bench_up(void *obj, const void *from, void *to)
 {
 	bench_v1_to_v2(from, to);
 	steps++;
-	bench_win_mark(&pre_win);
+	bench_win_mark(cur_win);
 	return 0;
 }
 
@@ -42,7 +44,7 @@ static int bench_up(void *obj, const void *from, void *to)
 static void bench_release(void *obj, void *data)
 {
 	releases++;
-	bench_win_mark(&post_win);
+	bench_win_mark(cur_win);
 }
 
 KLPSV_FAMILY(bench, struct bench_v2,
@@ -58,6 +60,7 @@ static int v2_pre_patch(struct klp_object *obj)
 {
 	u64 t0;
 
+	cur_win = &pre_win;
 	bench_win_start(&pre_win);
 	t0 = ktime_get_ns();
 	pre_err = klpsv_pre_patch(obj);
@@ -70,6 +73,7 @@ static void v2_post_patch(struct klp_object *obj)
 {
 	u64 t0;
 
+	cur_win = &post_win;
 	bench_win_start(&post_win);
 	t0 = ktime_get_ns();
 	klpsv_post_patch(obj);
