@@ -357,19 +357,27 @@ static bool __twin_send_back(struct klpsv_family *family,
 void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
 		      struct klpsv_hdr *twin, gfp_t gfp)
 {
-	const struct klpsv_step *step = klpsv_step_from(family,
-							index->prev_version);
-	unsigned long old_id = family->id | index->epoch;
+	const struct klpsv_step *step;
+	u32 from, epoch, alloc_size;
+	unsigned long flags, old_id;
 	struct klpsv_hdr *old;
-	unsigned long flags;
 	bool created, mine;
 
+	/* The older side as it is now; checked again before it is used. */
+	spin_lock_irqsave(&index->lock, flags);
+	mine = klpsv_makes_twins(family, index) && !index->finishing;
+	from = index->prev_version;
+	epoch = index->epoch;
+	alloc_size = index->alloc_size;
+	spin_unlock_irqrestore(&index->lock, flags);
+	step = mine ? klpsv_step_from(family, from) : NULL;
 	if (!step || !step->down)
 		return;
+	old_id = family->id | epoch;
 	/* Marked a twin, so old code's fast path waits for the down step. */
-	old = klpsv_instance_new(twin->obj, old_id, index->alloc_size,
-				 index->prev_version | KLPSV_HDR_TWIN,
-				 KLPSV_HDR_PENDING, gfp, &created);
+	old = klpsv_instance_new(twin->obj, old_id, alloc_size,
+				 from | KLPSV_HDR_TWIN, KLPSV_HDR_PENDING, gfp,
+				 &created);
 	if (!old || !created)
 		return;
 	spin_lock_irqsave(&index->lock, flags);
