@@ -238,9 +238,11 @@ void __klpsv_table_swap(struct klpsv_index *index, struct klpsv_table *a,
  * The size a table wants now (log2 of its buckets), or 0 when it fits.
  * Under rcu_read_lock() or the index lock: a resize frees bucket arrays.
  */
-static unsigned int wanted_shift(const struct klpsv_table *t)
+static unsigned int wanted_shift(struct klpsv_index *index,
+				 const struct klpsv_table *t)
 {
-	struct klpsv_buckets *b = rcu_dereference_raw(t->buckets);
+	struct klpsv_buckets *b = rcu_dereference_check(t->buckets,
+					lockdep_is_held(&index->lock));
 	u64 nr = READ_ONCE(t->nr);
 
 	if (rcu_access_pointer(t->old) || READ_ONCE(t->walkers))
@@ -271,7 +273,7 @@ void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
 	unsigned int shift;
 
 	rcu_read_lock();
-	shift = wanted_shift(t);
+	shift = wanted_shift(index, t);
 	rcu_read_unlock();
 	if (likely(!shift))
 		return;
@@ -279,7 +281,7 @@ void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
 	if (!b)
 		return;
 	spin_lock_irqsave(&index->lock, flags);
-	if (wanted_shift(t) == shift) {
+	if (wanted_shift(index, t) == shift) {
 		unsigned long seq_flags = klpsv_seq_write_begin(index);
 
 		rcu_assign_pointer(t->old, rcu_dereference_protected(t->buckets,

@@ -242,6 +242,35 @@ TEST(klpsv_access_dtor_runs_once_on_free)
 	EXPECT_EQ(dtor_seen.calls, 1u);
 }
 
+/* Another context frees the object's data and a grace period ends. */
+static void free_and_wait_grace(void *obj)
+{
+	acc_free(obj);
+	rcu_barrier();
+}
+
+/*
+ * RCU hygiene: a hit decides on the instance's version inside the read-side
+ * critical section.  Here the instance is freed, and its memory returned,
+ * the moment the reader leaves: a read of the header after
+ * rcu_read_unlock() is a use after free AddressSanitizer reports.
+ */
+TEST(klpsv_access_get_reads_nothing_after_leaving_rcu)
+{
+	struct acc *a;
+
+	acc_begin();
+	acc_enable();
+	a = acc_get_or_alloc(&objs[1], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(a);
+	shim_rcu_after_next_unlock(free_and_wait_grace, &objs[1]);
+	/* the hit was found while the instance lived; not dereferenced */
+	EXPECT(acc_get(&objs[1]) == a);
+	EXPECT_EQ(dtor_seen.calls, 1u);
+	EXPECT_NULL(acc_get(&objs[1]));
+	acc_end();
+}
+
 TEST(klpsv_access_free_of_object_without_instance_is_a_noop)
 {
 	struct klpsv_index *index;

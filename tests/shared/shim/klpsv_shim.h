@@ -54,6 +54,7 @@ bool shim_lock_is_locked(const struct shim_lock *l);
 void shim_rcu_register_thread(void);
 void shim_rcu_read_lock(void);
 void shim_rcu_read_unlock(void);
+void shim_rcu_after_next_unlock(void (*hook)(void *), void *arg);
 bool shim_rcu_read_lock_held(void);
 bool shim_rcu_read_lock_any_held(void);
 void shim_synchronize_rcu(const char *file, int line);

@@ -64,6 +64,8 @@ bool shim_in_atomic(void);
 
 static __thread int nesting;		/* rcu_read_lock() depth */
 static __thread bool atomic_reader;	/* reader for being atomic */
+static __thread void (*unlock_hook)(void *);
+static __thread void *unlock_hook_arg;
 
 /* ---------------------------------------------------------------------
  * The flavours: registration, readers, grace periods, callbacks.
@@ -317,6 +319,23 @@ void shim_rcu_read_unlock(void)
 	}
 	nesting--;
 	flavour_read_unlock();
+	if (!nesting && unlock_hook) {
+		void (*hook)(void *) = unlock_hook;
+
+		unlock_hook = NULL;
+		hook(unlock_hook_arg);
+	}
+}
+
+/*
+ * Run @hook once, at this thread's next exit from its outermost read-side
+ * critical section: "another context" acting right after a reader left,
+ * which is where a use that should have stayed inside the reader shows.
+ */
+void shim_rcu_after_next_unlock(void (*hook)(void *), void *arg)
+{
+	unlock_hook = hook;
+	unlock_hook_arg = arg;
 }
 
 void shim_rcu_atomic_enter(void)
@@ -350,6 +369,8 @@ bool shim_rcu_read_lock_any_held(void)
 bool shim_rcu_reset_thread(void)
 {
 	bool dirty = nesting != 0;
+
+	unlock_hook = NULL;
 
 	while (nesting > 0) {
 		nesting--;
