@@ -122,16 +122,15 @@ static bool resolve_found(struct klpsv_family *family,
 			  struct klpsv_index *index, void *obj,
 			  struct klpsv_hdr *hdr, struct klpsv_hdr **found)
 {
-	unsigned long id = family->id | family->epoch;
 	struct klpsv_hdr *cur;
 	unsigned long flags;
 	bool again = true;
 
 	*found = NULL;
 	spin_lock_irqsave(&index->lock, flags);
-	cur = klpsv_compat_shadow_get(obj, id);
+	cur = __klpsv_claimed(index, obj, family->epoch);
 	if (cur == hdr && (READ_ONCE(hdr->flags) & KLPSV_HDR_PENDING)) {
-		klpsv_compat_shadow_free(obj, id);
+		__klpsv_instance_free(index, hdr, family->epoch);
 	} else if (cur == hdr) {
 		again = false;
 		/* Published at our version: not one a failed step left older. */
@@ -159,7 +158,7 @@ static struct klpsv_hdr *alloc_new(struct klpsv_family *family,
 	if (t)
 		klpsv_table_fit(index, t, gfp);
 	do {
-		hdr = klpsv_instance_new(obj, family->id | family->epoch,
+		hdr = klpsv_instance_new(index, obj, family->epoch,
 					 family->alloc_size, klpsv_fver(family),
 					 0, gfp, created);
 		if (!hdr || *created)
@@ -220,7 +219,7 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	if (!hdr || !created)
 		return hdr ? hdr + 1 : NULL;
 	if (family->ctor && family->ctor(obj, hdr + 1, ctor_arg)) {
-		klpsv_compat_shadow_free(obj, family->id | family->epoch);
+		klpsv_instance_free(index, hdr, family->epoch);
 		return NULL;
 	}
 	spin_lock_irqsave(&index->lock, flags);
@@ -231,7 +230,7 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 		/* Old code of a forced transition that a newer patch ended. */
 		if (family->dtor)
 			family->dtor(obj, hdr + 1);
-		klpsv_compat_shadow_free(obj, family->id | family->epoch);
+		klpsv_instance_free(index, hdr, family->epoch);
 		return NULL;
 	}
 	/* Old code still running sees it too, when the family can tell it. */
@@ -322,12 +321,12 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 		if (i == 1 && (e == epochs[0] || !klpsv_index_syncing(index)))
 			break;
 		/* Only a twin of the next epoch can be pending, unlinked. */
-		hdr = i ? klpsv_compat_shadow_get(obj, family->id | e) :
+		hdr = i ? __klpsv_claimed(index, obj, e) :
 			  __klpsv_find(index, obj, e);
 		if (!hdr)
 			continue;
 		if (hdr->flags & KLPSV_HDR_PENDING) {
-			klpsv_compat_shadow_free(obj, family->id | e);
+			__klpsv_instance_free(index, hdr, e);
 		} else if (klpsv_hdr_is_linked(hdr)) {
 			__klpsv_unlink(index, hdr, e);
 			pinned[n] = __releaser(family, index, hdr, &by[n]);
@@ -337,7 +336,7 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
 	for (i = 0; i < n; i++) {
-		klpsv_drop(by[i], found[i], epochs[i]);
+		klpsv_drop(by[i], index, found[i], epochs[i]);
 		module_put(pinned[i]);
 	}
 	/* A family that shrank a lot gives memory back. */

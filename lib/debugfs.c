@@ -80,6 +80,7 @@ void klpsv_debugfs_init(struct klpsv_patch *kp)
 	debugfs_create_file("families", 0444, patch_dir, NULL,
 			    &families_fops);
 	klpsv_fault_debugfs(patch_dir);
+	klpsv_census_debugfs(patch_dir);
 }
 
 /**

@@ -6,6 +6,7 @@
  *
  *	insmod patch.ko klpsv_fail_alloc=3	# the 3rd allocation fails
  *	insmod patch.ko klpsv_fail_step=2	# the 2nd step fails
+ *	insmod patch.ko klpsv_index_format=1	# indexes as older klpsv
  *
  * debugfs "fault" shows how many allocations and steps ran so far.
  */
@@ -25,6 +26,10 @@ MODULE_PARM_DESC(klpsv_fail_alloc, "test only: make the Nth klpsv allocation fai
 static int klpsv_fail_step;
 module_param(klpsv_fail_step, int, 0644);
 MODULE_PARM_DESC(klpsv_fail_step, "test only: make the Nth klpsv migration step fail (0: never)");
+
+static uint klpsv_index_format;
+module_param(klpsv_index_format, uint, 0444);
+MODULE_PARM_DESC(klpsv_index_format, "test only: the shared format of the indexes this module creates (1: instances are klp_shadow variables, as older klpsv makes them; 0: the current one)");
 
 static atomic_t alloc_calls = ATOMIC_INIT(0);
 static atomic_t step_calls = ATOMIC_INIT(0);
@@ -51,6 +56,16 @@ bool klpsv_fault_step(void)
 	int fail = READ_ONCE(klpsv_fail_step);
 
 	return atomic_inc_return(&step_calls) == fail && fail > 0;
+}
+
+/**
+ * klpsv_fault_format() - the format new indexes get
+ *
+ * Return: 1 to make indexes as older klpsv does, or 0 for KLPSV_FORMAT.
+ */
+unsigned int klpsv_fault_format(void)
+{
+	return READ_ONCE(klpsv_index_format) == 1 ? 1 : 0;
 }
 
 static int fault_show(struct seq_file *m, void *v)

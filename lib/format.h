@@ -23,7 +23,13 @@
 
 #include "compat.h"
 
-#define KLPSV_FORMAT		1	/* shared format this code writes */
+/*
+ * Shared format this code writes.  1: every instance is a klp_shadow
+ * variable.  2: an index of format 2 owns its instances (allocated and
+ * freed by klpsv, found only through its tables); an index of format 1,
+ * made by older code, keeps storing shadow variables (format.rst).
+ */
+#define KLPSV_FORMAT		2
 
 #define KLPSV_REGISTRY_MAGIC	0x4b4c5352	/* "KLSR" */
 #define KLPSV_INDEX_MAGIC	0x4b4c5349	/* "KLSI" */
@@ -55,6 +61,8 @@ enum klpsv_index_state {
 /* struct klpsv_hdr.flags */
 #define KLPSV_HDR_PENDING	0x0001	/* twin shell: its step has not run */
 #define KLPSV_HDR_LINKED	0x0002	/* in its index's table */
+/* format 2: claimed, not linked yet, in its index's claims table */
+#define KLPSV_HDR_CLAIMED	0x0004
 
 /**
  * struct klpsv_buckets - the buckets of a table
@@ -135,6 +143,10 @@ struct klpsv_table {
  * @forced_epochs: bit n set when code that a forced transition left
  *	running may still use epoch n: no takeover moves the family there
  *	again (the epoch has four bits and would wrap into that code)
+ * @claims: format 2: instances of epoch @epoch that exist but are not
+ *	linked yet (a pending shell, an instance under construction), as
+ *	klp_shadow holds them for format 1; only read under @lock
+ * @next_claims: the same for epoch @next_epoch
  */
 struct klpsv_index {
 	u32 magic;
@@ -172,6 +184,9 @@ struct klpsv_index {
 	struct module *incoming_mod;
 	bool finishing;
 	u16 forced_epochs;
+	/* format 2 */
+	struct klpsv_table claims;
+	struct klpsv_table next_claims;
 };
 
 /**

@@ -39,7 +39,7 @@ struct klpsv_index *__klpsv_index_create(struct klpsv_registry *reg,
 	if (!index)
 		return NULL;
 	index->magic = KLPSV_INDEX_MAGIC;
-	index->format = KLPSV_FORMAT;
+	index->format = klpsv_fault_format() ?: KLPSV_FORMAT;
 	index->state = KLPSV_INDEX_LIVE;
 	index->id = family->id;
 	strscpy(index->name, family->name, sizeof(index->name));
@@ -57,6 +57,8 @@ struct klpsv_index *__klpsv_index_create(struct klpsv_registry *reg,
 		kfree(index);
 		return NULL;
 	}
+	klpsv_table_init_lazy(&index->claims);
+	klpsv_table_init_lazy(&index->next_claims);
 	spin_lock_init(&index->lock);
 	lockdep_register_key(&index->lock_key);
 	lockdep_set_class_and_name(&index->lock, &index->lock_key, index->name);
@@ -74,9 +76,13 @@ void __klpsv_index_destroy(struct klpsv_registry *reg,
 	__must_hold(&reg->lock)
 {
 	list_del(&index->node);
+	klpsv_claims_free_all(index, &index->claims, index->epoch);
+	klpsv_claims_free_all(index, &index->next_claims, index->next_epoch);
 	lockdep_unregister_key(&index->lock_key);
 	klpsv_table_destroy(&index->instances);
 	klpsv_table_destroy(&index->next);
+	klpsv_table_destroy(&index->claims);
+	klpsv_table_destroy(&index->next_claims);
 	kfree(index);
 }
 
@@ -162,6 +168,8 @@ void klpsv_index_end(struct klpsv_index *index)
 	index->incoming_mod = NULL;
 	index->finishing = false;
 	spin_unlock_irqrestore(&index->lock, flags);
+	/* No code claims instances of the other epoch any more. */
+	klpsv_table_unload(index, &index->next_claims);
 }
 
 /**
@@ -252,7 +260,7 @@ static int free_one(struct klpsv_family *f, struct klpsv_index *index,
 		__klpsv_unlink_from(index, a->t, hdr);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (hdr)
-		klpsv_drop(f, hdr, a->epoch);
+		klpsv_drop(f, index, hdr, a->epoch);
 	return 0;
 }
 
@@ -310,6 +318,7 @@ static void switch_to_next(struct klpsv_index *index)
 	seq_flags = klpsv_seq_write_begin(index);
 	if (index->epoch != index->next_epoch) {
 		__klpsv_table_swap(index, &index->instances, &index->next);
+		__klpsv_table_swap(index, &index->claims, &index->next_claims);
 		swap(index->count, index->next_count);
 	}
 	index->version = index->next_version;
@@ -349,8 +358,9 @@ void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index)
 		spin_lock_irqsave(&index->lock, flags);
 		index->next_count = 0;
 		index->bytes = index->count *
-			       klpsv_instance_bytes(index->alloc_size);
+			       klpsv_instance_bytes(index, index->alloc_size);
 		spin_unlock_irqrestore(&index->lock, flags);
 	}
 	klpsv_table_reset(index, old.t);
+	klpsv_table_unload(index, &index->next_claims);
 }

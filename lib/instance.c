@@ -8,15 +8,84 @@
  *   twin shell whose step has not run); whoever unlinks it, under the
  *   index lock, owns freeing it;
  * - the index lock is never taken inside a klp_shadow constructor or
- *   destructor, so klp_shadow_* may be called with it held.
+ *   destructor, so klp_shadow_* may be called with it held (format 1).
  */
 #define pr_fmt(fmt) "klpsv: " fmt
 
 #include <linux/lockdep.h>
 #include <linux/processor.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 
 #include "internal.h"
+
+/*
+ * Where instances live.  An index of format 2 owns its instances: klpsv
+ * allocates them, finds them only through the index's tables, and frees
+ * them after a grace period.  An index of format 1, made by older klpsv
+ * code that may still run, keeps them as klp_shadow variables, which is
+ * how that code finds and frees them.  Either way an instance that
+ * exists but is not linked yet (a pending shell, an instance being
+ * constructed) is claimed: a second claim on the same object and epoch
+ * finds it instead of making another.
+ */
+static bool owns_instances(const struct klpsv_index *index)
+{
+	return index->format >= 2;
+}
+
+/* A format-2 instance, once freed: the grace period's head in its data. */
+struct klpsv_dead_instance {
+	struct klpsv_hdr hdr;
+	struct rcu_head rcu;
+};
+
+/**
+ * klpsv_instance_bytes() - memory one instance takes
+ * @index: its index
+ * @alloc_size: bytes of data after the header
+ *
+ * Return: bytes, as the allocator rounds them for a format-2 index.
+ */
+size_t klpsv_instance_bytes(const struct klpsv_index *index, u32 alloc_size)
+{
+	size_t n = sizeof(struct klpsv_hdr) + alloc_size;
+
+	if (!owns_instances(index))
+		return n;
+	return kmalloc_size_roundup(max(n, sizeof(struct klpsv_dead_instance)));
+}
+
+static struct klpsv_table *claims_of(struct klpsv_index *index, u32 epoch)
+{
+	return epoch == index->epoch ? &index->claims : &index->next_claims;
+}
+
+/**
+ * __klpsv_claimed() - the instance that claims an object in an epoch
+ * @index: the index, locked
+ * @obj: the object
+ * @epoch: the epoch
+ *
+ * Return: a linked instance, a claimed one not linked yet, or NULL.
+ */
+struct klpsv_hdr *__klpsv_claimed(struct klpsv_index *index, void *obj,
+				  u32 epoch)
+	__must_hold(&index->lock)
+{
+	struct klpsv_table *claims;
+	struct klpsv_hdr *hdr;
+
+	lockdep_assert_held(&index->lock);
+	if (!owns_instances(index))
+		return klpsv_compat_shadow_get(obj, index->id | epoch);
+	hdr = __klpsv_find(index, obj, epoch);
+	if (hdr || !klpsv_table_of(index, epoch))
+		return hdr;
+	claims = claims_of(index, epoch);
+	return rcu_access_pointer(claims->buckets) ?
+	       klpsv_table_find(claims, obj) : NULL;
+}
 
 struct hdr_init {
 	u16 version;
@@ -38,39 +107,173 @@ static int hdr_ctor(void *obj, void *shadow_data, void *ctor_data)
 	return 0;
 }
 
+/* klpsv_instance_new() for a format-2 index. */
+static struct klpsv_hdr *owned_new(struct klpsv_index *index, void *obj,
+				   u32 epoch, u32 alloc_size,
+				   struct hdr_init *init, gfp_t gfp)
+{
+	struct klpsv_hdr *hdr, *found = NULL;
+	struct klpsv_table *claims;
+	unsigned long flags;
+	size_t bytes = klpsv_instance_bytes(index, alloc_size);
+
+	hdr = kzalloc(bytes, gfp | __GFP_NOWARN);
+	spin_lock_irqsave(&index->lock, flags);
+	claims = klpsv_table_of(index, epoch) ? claims_of(index, epoch) : NULL;
+	found = claims ? __klpsv_claimed(index, obj, epoch) : NULL;
+	if (found || !claims || !hdr)
+		goto out;
+	if (!rcu_access_pointer(claims->buckets) ||
+	    (klpsv_fault_enabled() && !(gfp & __GFP_NOFAIL) &&
+	     klpsv_fault_alloc())) {
+		found = NULL;
+		goto out;
+	}
+	hdr->obj = obj;
+	hdr->version = init->version;
+	hdr->flags = init->flags | KLPSV_HDR_CLAIMED;
+	__klpsv_table_insert(index, claims, hdr);
+	klpsv_census_add(index->id | epoch, hdr, 1);
+	init->created = true;
+	spin_unlock_irqrestore(&index->lock, flags);
+#ifdef KLPSV_HARNESS
+	klpsv_harness_claimed(index->id | epoch, hdr);
+#endif
+	return hdr;
+out:
+	spin_unlock_irqrestore(&index->lock, flags);
+	kfree(hdr);
+	return found;
+}
+
 /**
- * klpsv_instance_new() - allocate an unlinked instance, or find one
+ * klpsv_instance_new() - claim an object in an epoch, or find its claim
+ * @index: the index
  * @obj: the object
- * @id: shadow id (family id and epoch)
+ * @epoch: the epoch
  * @alloc_size: bytes of data after the header
  * @version: version (and KLPSV_HDR_TWIN) to record
  * @flags: KLPSV_HDR_* flags to record
  * @gfp: allocation flags
  * @created: set to whether this call allocated it
  *
- * The data is zeroed by klp_shadow.  The new instance is not linked in an
+ * The data is zeroed.  The new instance is claimed but not linked in the
  * index: the caller links it, or frees it, under the index lock.
  *
- * Return: the header, or NULL when out of memory.
+ * Return: the header, or NULL when out of memory or when the index holds
+ * no instance of @epoch any more.
  */
-struct klpsv_hdr *klpsv_instance_new(void *obj, unsigned long id,
-				     u32 alloc_size, unsigned int version,
-				     unsigned int flags, gfp_t gfp,
-				     bool *created)
+struct klpsv_hdr *klpsv_instance_new(struct klpsv_index *index, void *obj,
+				     u32 epoch, u32 alloc_size,
+				     unsigned int version, unsigned int flags,
+				     gfp_t gfp, bool *created)
 {
 	struct hdr_init init = { .version = version, .flags = flags };
+	unsigned long id = index->id | epoch;
 	struct klpsv_hdr *hdr;
 
 	*created = false;
+	if (owns_instances(index)) {
+		/* The claims table's buckets, outside the lock. */
+		if (klpsv_table_of(index, epoch))
+			klpsv_table_fit(index, claims_of(index, epoch),
+					gfp & ~__GFP_NOFAIL);
+		hdr = owned_new(index, obj, epoch, alloc_size, &init, gfp);
+		*created = init.created;
+		return hdr;
+	}
 	/* An injected failure fails an allocation, never a lookup. */
 	if (klpsv_fault_enabled() && !(gfp & __GFP_NOFAIL) &&
 	    !klpsv_compat_shadow_get(obj, id) && klpsv_fault_alloc())
 		return NULL;
 	hdr = klpsv_compat_shadow_get_or_alloc(obj, id,
-					       klpsv_instance_bytes(alloc_size),
+					       klpsv_instance_bytes(index, alloc_size),
 					       gfp, hdr_ctor, &init);
 	*created = init.created;
 	return hdr;
+}
+
+static void unclaim(struct klpsv_index *index, struct klpsv_table *claims,
+		    struct klpsv_hdr *hdr)
+	__must_hold(&index->lock)
+{
+	__klpsv_table_remove(index, claims, hdr);
+	hdr->flags &= ~KLPSV_HDR_CLAIMED;
+}
+
+/**
+ * __klpsv_instance_free() - free an instance no table links any more
+ * @index: the index, locked
+ * @hdr: the instance: unlinked, or claimed and never linked
+ * @epoch: its epoch
+ *
+ * Readers that found it before it was unlinked may still be on it: its
+ * memory goes after a grace period.
+ */
+void __klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
+			   u32 epoch)
+	__must_hold(&index->lock)
+{
+	struct klpsv_dead_instance *dead;
+
+	lockdep_assert_held(&index->lock);
+	if (!owns_instances(index)) {
+		klpsv_compat_shadow_free(hdr->obj, index->id | epoch);
+		return;
+	}
+	if (hdr->flags & KLPSV_HDR_CLAIMED)
+		unclaim(index, claims_of(index, epoch), hdr);
+	klpsv_census_add(index->id | epoch, hdr, -1);
+	dead = container_of(hdr, struct klpsv_dead_instance, hdr);
+	kfree_rcu(dead, rcu);
+}
+
+/**
+ * klpsv_claims_free_all() - free what a claims table still holds
+ * @index: the index, which no code reaches any more
+ * @t: &index->claims or &index->next_claims
+ * @epoch: the epoch of its instances
+ */
+void klpsv_claims_free_all(struct klpsv_index *index, struct klpsv_table *t,
+			   u32 epoch)
+{
+	struct klpsv_buckets *b;
+	struct klpsv_hdr *hdr;
+	unsigned long flags;
+	int pass;
+	u32 i;
+
+	spin_lock_irqsave(&index->lock, flags);
+	/* The array being emptied by a resize, then the current one. */
+	for (pass = 0; pass < 2; pass++) {
+		b = pass ? rcu_dereference_protected(t->buckets,
+					lockdep_is_held(&index->lock)) :
+			   rcu_dereference_protected(t->old,
+					lockdep_is_held(&index->lock));
+		for (i = 0; b && i < (1U << b->shift); i++)
+			while ((hdr = rcu_dereference_protected(b->head[i],
+					lockdep_is_held(&index->lock)))) {
+				unclaim(index, t, hdr);
+				__klpsv_instance_free(index, hdr, epoch);
+			}
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+}
+
+/**
+ * klpsv_instance_free() - __klpsv_instance_free() without the lock held
+ * @index: the index
+ * @hdr: the instance
+ * @epoch: its epoch
+ */
+void klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
+			 u32 epoch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	__klpsv_instance_free(index, hdr, epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
 }
 
 /**
@@ -145,13 +348,17 @@ bool __klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
 	lockdep_assert_held(&index->lock);
 	if (!t)
 		return false;
+	if (hdr->flags & KLPSV_HDR_CLAIMED)
+		unclaim(index, claims_of(index, epoch), hdr);
 	__klpsv_table_insert(index, t, hdr);
+	WRITE_ONCE(hdr->flags, hdr->flags | KLPSV_HDR_LINKED);
 	if (t == &index->next) {
 		index->next_count++;
-		index->bytes += klpsv_instance_bytes(index->next_alloc_size);
+		index->bytes += klpsv_instance_bytes(index,
+						     index->next_alloc_size);
 	} else {
 		index->count++;
-		index->bytes += klpsv_instance_bytes(index->alloc_size);
+		index->bytes += klpsv_instance_bytes(index, index->alloc_size);
 	}
 	return true;
 }
@@ -184,12 +391,14 @@ void __klpsv_unlink_from(struct klpsv_index *index, struct klpsv_table *t,
 {
 	lockdep_assert_held(&index->lock);
 	__klpsv_table_remove(index, t, hdr);
+	WRITE_ONCE(hdr->flags, hdr->flags & ~KLPSV_HDR_LINKED);
 	if (t == &index->next) {
 		index->next_count--;
-		index->bytes -= klpsv_instance_bytes(index->next_alloc_size);
+		index->bytes -= klpsv_instance_bytes(index,
+						     index->next_alloc_size);
 	} else {
 		index->count--;
-		index->bytes -= klpsv_instance_bytes(index->alloc_size);
+		index->bytes -= klpsv_instance_bytes(index, index->alloc_size);
 	}
 }
 
@@ -216,16 +425,15 @@ static void release_instance(const struct klpsv_family *family,
 /**
  * klpsv_drop() - release and free an instance claimed by __klpsv_unlink()
  * @family: the family doing it, whose dtor or step release runs
+ * @index: its index
  * @hdr: the unlinked instance
  * @epoch: its epoch
  *
  * Context: process or caller context, no klpsv lock held.
  */
-void klpsv_drop(const struct klpsv_family *family, struct klpsv_hdr *hdr,
-		u32 epoch)
+void klpsv_drop(const struct klpsv_family *family, struct klpsv_index *index,
+		struct klpsv_hdr *hdr, u32 epoch)
 {
-	void *obj = hdr->obj;
-
 	release_instance(family, hdr);
-	klpsv_compat_shadow_free(obj, family->id | epoch);
+	klpsv_instance_free(index, hdr, epoch);
 }

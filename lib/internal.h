@@ -169,11 +169,6 @@ static inline bool klpsv_hdr_is_linked(const struct klpsv_hdr *hdr)
 	return hdr && (READ_ONCE(hdr->flags) & KLPSV_HDR_LINKED);
 }
 
-static inline size_t klpsv_instance_bytes(u32 alloc_size)
-{
-	return sizeof(struct klpsv_hdr) + alloc_size;
-}
-
 /*
  * Objects a walk copies out per hold of the index lock (on its stack),
  * and buckets it moves per hold while finishing a resize; cond_resched()
@@ -212,6 +207,7 @@ int __klpsv_check_live(struct klpsv_registry *reg, struct klpsv_patch *kp);
 
 /* table.c: the instances of one epoch, by object */
 int klpsv_table_init(struct klpsv_table *t);
+void klpsv_table_init_lazy(struct klpsv_table *t);
 void klpsv_table_destroy(struct klpsv_table *t);
 void __klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
 			  struct klpsv_hdr *hdr);
@@ -222,6 +218,7 @@ void __klpsv_table_swap(struct klpsv_index *index, struct klpsv_table *a,
 void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
 		     gfp_t gfp);
 void klpsv_table_reset(struct klpsv_index *index, struct klpsv_table *t);
+void klpsv_table_unload(struct klpsv_index *index, struct klpsv_table *t);
 size_t klpsv_table_bytes(struct klpsv_index *index, struct klpsv_table *t);
 int klpsv_walk_some(struct klpsv_family *family, struct klpsv_index *index,
 		    struct klpsv_table *t, klpsv_walk_fn fn, void *arg,
@@ -258,10 +255,17 @@ u64 klpsv_index_free_all(struct klpsv_family *f, struct klpsv_index *index);
 void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index);
 
 /* instance.c: allocation, lookup, linking, free */
-struct klpsv_hdr *klpsv_instance_new(void *obj, unsigned long id,
-				     u32 alloc_size, unsigned int version,
-				     unsigned int flags, gfp_t gfp,
-				     bool *created);
+size_t klpsv_instance_bytes(const struct klpsv_index *index, u32 alloc_size);
+struct klpsv_hdr *__klpsv_claimed(struct klpsv_index *index, void *obj,
+				  u32 epoch);
+struct klpsv_hdr *klpsv_instance_new(struct klpsv_index *index, void *obj,
+				     u32 epoch, u32 alloc_size,
+				     unsigned int version, unsigned int flags,
+				     gfp_t gfp, bool *created);
+void __klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
+			   u32 epoch);
+void klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
+			 u32 epoch);
 struct klpsv_hdr *__klpsv_find(struct klpsv_index *index, void *obj,
 			       u32 epoch);
 struct klpsv_hdr *klpsv_lookup(struct klpsv_index *index, void *obj,
@@ -272,8 +276,10 @@ void __klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr,
 		    u32 epoch);
 void __klpsv_unlink_from(struct klpsv_index *index, struct klpsv_table *t,
 			 struct klpsv_hdr *hdr);
-void klpsv_drop(const struct klpsv_family *family, struct klpsv_hdr *hdr,
-		u32 epoch);
+void klpsv_drop(const struct klpsv_family *family, struct klpsv_index *index,
+		struct klpsv_hdr *hdr, u32 epoch);
+void klpsv_claims_free_all(struct klpsv_index *index, struct klpsv_table *t,
+			   u32 epoch);
 
 /* migrate.c: every step run */
 int klpsv_run_step(klpsv_step_fn fn, void *obj, const void *from, void *to);
@@ -319,18 +325,54 @@ struct klpsv_patch *klpsv_this_patch(void);
 void klpsv_debugfs_init(struct klpsv_patch *kp);
 void klpsv_debugfs_exit(void);
 
+/*
+ * The userspace test harness (tests/unit, tests/fuzz) builds the library
+ * with KLPSV_HARNESS and provides these.
+ */
+#ifdef KLPSV_HARNESS
+void klpsv_harness_census(unsigned long id, struct klpsv_hdr *hdr, int delta);
+void klpsv_harness_claimed(unsigned long id, struct klpsv_hdr *hdr);
+unsigned int klpsv_harness_index_format(void);
+#endif
+
 /* fault.c: failure injection, compiled in for this tree's test builds */
 struct dentry;
 #ifdef KLPSV_FAULT_INJECTION
 static inline bool klpsv_fault_enabled(void) { return true; }
 bool klpsv_fault_alloc(void);
 bool klpsv_fault_step(void);
+unsigned int klpsv_fault_format(void);
 void klpsv_fault_debugfs(struct dentry *dir);
 #else
 static inline bool klpsv_fault_enabled(void) { return false; }
 static inline bool klpsv_fault_alloc(void) { return false; }
 static inline bool klpsv_fault_step(void) { return false; }
+static inline unsigned int klpsv_fault_format(void)
+{
+#ifdef KLPSV_HARNESS
+	return klpsv_harness_index_format();
+#else
+	return 0;
+#endif
+}
 static inline void klpsv_fault_debugfs(struct dentry *dir) { }
+#endif
+
+/* census.c: klpsv-owned instances, counted apart from the index (tests) */
+#if defined(KLPSV_CENSUS)
+void klpsv_census_add(unsigned long id, struct klpsv_hdr *hdr, int delta);
+int klpsv_census_init(void);
+void klpsv_census_debugfs(struct dentry *dir);
+#else
+static inline void klpsv_census_add(unsigned long id, struct klpsv_hdr *hdr,
+				    int delta)
+{
+#ifdef KLPSV_HARNESS
+	klpsv_harness_census(id, hdr, delta);
+#endif
+}
+static inline int klpsv_census_init(void) { return 0; }
+static inline void klpsv_census_debugfs(struct dentry *dir) { }
 #endif
 
 #endif /* _KLPSV_INTERNAL_H */

@@ -128,7 +128,7 @@ void klpsv_migrate_late(struct klpsv_family *family, struct klpsv_index *index,
 		return;
 	pr_err("%s: family '%s': an instance could not be migrated from v%u after the transition and is freed\n",
 	       klpsv_patch_name(klpsv_this_patch()), family->name, from);
-	klpsv_drop(family, hdr, family->epoch);
+	klpsv_drop(family, index, hdr, family->epoch);
 }
 
 /**

@@ -63,7 +63,7 @@ int klpsv_enable_patch(struct klpsv_patch *kp)
 	if (err)
 		return err;
 	reg = klpsv_registry_get();
-	if (!reg)
+	if (!reg || klpsv_census_init())
 		return -ENOMEM;
 	err = klpsv_format_check(klpsv_patch_name(kp), reg->magic, KLPSV_REGISTRY_MAGIC,
 				 reg->format, "registry");
@@ -185,6 +185,14 @@ void klpsv_post_patch(struct klp_object *obj)
 		reg->flags |= KLPSV_REG_FORCED;
 	for_each_family(kp, f, i)
 		__klpsv_finish(reg, kp, f, forced);
+	/*
+	 * No code of an older format runs any more: patches built with it
+	 * are refused from now on (their own format check), as the indexes
+	 * this patch made are of the current one.  Indexes older code made
+	 * keep their format and its way of storing instances.
+	 */
+	if (!forced && reg->format < KLPSV_FORMAT)
+		reg->format = KLPSV_FORMAT;
 	kp->finished = true;
 	mutex_unlock(&reg->lock);
 }

@@ -97,6 +97,16 @@ int klpsv_table_init(struct klpsv_table *t)
 }
 
 /**
+ * klpsv_table_init_lazy() - make an empty table without buckets yet
+ * @t: the table, found only under the index lock; klpsv_table_fit()
+ *	gives it buckets before its first insert
+ */
+void klpsv_table_init_lazy(struct klpsv_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+/**
  * klpsv_table_destroy() - free an empty table no code can reach any more
  * @t: the table
  */
@@ -145,7 +155,7 @@ static void move_some(struct klpsv_index *index, struct klpsv_table *t,
 /**
  * __klpsv_table_insert() - add an instance
  * @index: the index, locked
- * @t: its table for the instance's epoch
+ * @t: its table for the instance's epoch, with buckets
  * @hdr: the instance, in no table
  */
 void __klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
@@ -159,7 +169,6 @@ void __klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
 				lockdep_is_held(&index->lock)), hdr->obj);
 	RCU_INIT_POINTER(hdr->chain, rcu_dereference_protected(*head, true));
 	rcu_assign_pointer(*head, hdr);
-	WRITE_ONCE(hdr->flags, hdr->flags | KLPSV_HDR_LINKED);
 	WRITE_ONCE(t->nr, t->nr + 1);
 }
 
@@ -197,7 +206,6 @@ void __klpsv_table_remove(struct klpsv_index *index, struct klpsv_table *t,
 				lockdep_is_held(&index->lock)), hdr) &&
 	    !(old && chain_remove(old, hdr)))
 		WARN_ONCE(1, "klpsv: instance %p is in no bucket\n", hdr);
-	WRITE_ONCE(hdr->flags, hdr->flags & ~KLPSV_HDR_LINKED);
 	WRITE_ONCE(t->nr, t->nr - 1);
 	move_some(index, t, KLPSV_TABLE_MOVE);
 }
@@ -245,6 +253,8 @@ static unsigned int wanted_shift(struct klpsv_index *index,
 					lockdep_is_held(&index->lock));
 	u64 nr = READ_ONCE(t->nr);
 
+	if (!b)		/* a lazy table's first buckets */
+		return KLPSV_TABLE_MIN_SHIFT;
 	if (rcu_access_pointer(t->old) || READ_ONCE(t->walkers))
 		return 0;
 	if (nr >= (u64)KLPSV_TABLE_MAX_LOAD << b->shift && b->shift < 31)
@@ -262,8 +272,8 @@ static unsigned int wanted_shift(struct klpsv_index *index,
  * @gfp: how to allocate the new buckets
  *
  * An allocation that fails leaves the table as it is: chains get longer
- * (or memory stays), nothing else changes.  While a walk runs, the table
- * keeps its size.
+ * (or memory stays), nothing else changes; a lazy table stays without
+ * buckets.  While a walk runs, the table keeps its size.
  */
 void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
 		     gfp_t gfp)
@@ -323,6 +333,27 @@ void klpsv_table_reset(struct klpsv_index *index, struct klpsv_table *t)
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
 	kvfree_rcu(b, rcu);
+}
+
+/**
+ * klpsv_table_unload() - free an empty lazy table's buckets
+ * @index: the index, not locked
+ * @t: a table only read under the lock, that no code adds to now
+ */
+void klpsv_table_unload(struct klpsv_index *index, struct klpsv_table *t)
+{
+	struct klpsv_buckets *b = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&index->lock, flags);
+	if (!t->nr && !rcu_access_pointer(t->old) && !t->walkers) {
+		b = rcu_dereference_protected(t->buckets,
+					      lockdep_is_held(&index->lock));
+		RCU_INIT_POINTER(t->buckets, NULL);
+	}
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (b)
+		kvfree_rcu(b, rcu);
 }
 
 /* Collect the objects of bucket @i that @want accepts; false if full. */

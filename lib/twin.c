@@ -21,7 +21,7 @@ static struct klpsv_hdr *__orphan_twin(struct klpsv_family *family,
 	__must_hold(&index->lock)
 {
 	if (pending) {
-		klpsv_compat_shadow_free(twin->obj, family->id | family->epoch);
+		__klpsv_instance_free(index, twin, family->epoch);
 		return NULL;
 	}
 	__klpsv_unlink(index, twin, family->epoch);
@@ -48,7 +48,6 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 		      void *obj, void **data, struct klpsv_hdr **stale)
 	__must_hold(&index->lock)
 {
-	unsigned long id = family->id | family->epoch;
 	struct klpsv_hdr *twin, *old;
 	const struct klpsv_step *step;
 	bool pending;
@@ -58,7 +57,7 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	lockdep_assert_held(&index->lock);
 	*data = NULL;
 	*stale = NULL;
-	twin = klpsv_compat_shadow_get(obj, id);
+	twin = __klpsv_claimed(index, obj, family->epoch);
 	if (!twin)
 		return -ENOENT;
 	pending = twin->flags & KLPSV_HDR_PENDING;
@@ -88,7 +87,7 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	err = step ? klpsv_run_step(step->up, obj, old + 1, twin + 1) : -EINVAL;
 	if (err) {
 		if (pending)
-			klpsv_compat_shadow_free(obj, id);
+			__klpsv_instance_free(index, twin, family->epoch);
 		return err;
 	}
 	WRITE_ONCE(twin->gen, gen);
@@ -120,22 +119,21 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 int klpsv_twin_reserve(struct klpsv_family *family, struct klpsv_index *index,
 		       void *obj)
 {
-	unsigned long id = family->id | family->epoch;
 	struct klpsv_hdr *twin;
 	unsigned long flags;
 	bool created;
 
 	klpsv_table_fit(index, &index->next, GFP_KERNEL);
-	twin = klpsv_instance_new(obj, id, family->alloc_size,
+	twin = klpsv_instance_new(index, obj, family->epoch, family->alloc_size,
 				  klpsv_fver(family) | KLPSV_HDR_TWIN,
 				  KLPSV_HDR_PENDING, GFP_KERNEL, &created);
 	if (!twin)
 		return -ENOMEM;
 	spin_lock_irqsave(&index->lock, flags);
 	if (created && !__klpsv_find(index, obj, index->epoch) &&
-	    klpsv_compat_shadow_get(obj, id) == twin &&
+	    __klpsv_claimed(index, obj, family->epoch) == twin &&
 	    (twin->flags & KLPSV_HDR_PENDING))
-		klpsv_compat_shadow_free(obj, id);
+		__klpsv_instance_free(index, twin, family->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
 	return 0;
 }
@@ -149,14 +147,13 @@ int klpsv_twin_reserve(struct klpsv_family *family, struct klpsv_index *index,
 void klpsv_twin_unreserve(struct klpsv_family *family,
 			  struct klpsv_index *index, void *obj)
 {
-	unsigned long id = family->id | family->epoch;
 	struct klpsv_hdr *twin;
 	unsigned long flags;
 
 	spin_lock_irqsave(&index->lock, flags);
-	twin = klpsv_compat_shadow_get(obj, id);
+	twin = __klpsv_claimed(index, obj, family->epoch);
 	if (twin && (twin->flags & KLPSV_HDR_PENDING))
-		klpsv_compat_shadow_free(obj, id);
+		__klpsv_instance_free(index, twin, family->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 
@@ -184,8 +181,7 @@ int klpsv_twin_make(struct klpsv_family *family, struct klpsv_index *index,
 
 	*data = NULL;
 	klpsv_table_fit(index, &index->next, gfp);
-	twin = klpsv_instance_new(obj, family->id | family->epoch,
-				  family->alloc_size,
+	twin = klpsv_instance_new(index, obj, family->epoch, family->alloc_size,
 				  klpsv_fver(family) | KLPSV_HDR_TWIN,
 				  KLPSV_HDR_PENDING, gfp, &created);
 	if (!twin)
@@ -194,7 +190,7 @@ int klpsv_twin_make(struct klpsv_family *family, struct klpsv_index *index,
 	err = __klpsv_twin_sync(family, index, obj, data, &stale);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (stale)
-		klpsv_drop(family, stale, family->epoch);
+		klpsv_drop(family, index, stale, family->epoch);
 	return err;
 }
 
@@ -262,8 +258,8 @@ void klpsv_twin_finish(struct klpsv_family *family, struct klpsv_index *index,
 		       klpsv_patch_name(klpsv_this_patch()), family->name,
 		       klpsv_hdr_version(old));
 	if (stale)
-		klpsv_drop(family, stale, family->epoch);
-	klpsv_drop(family, old, index->epoch);
+		klpsv_drop(family, index, stale, family->epoch);
+	klpsv_drop(family, index, old, index->epoch);
 }
 
 /**
@@ -291,7 +287,7 @@ void klpsv_twin_drop_orphan(struct klpsv_family *family,
 		hdr = NULL;
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (hdr)
-		klpsv_drop(family, hdr, epoch);
+		klpsv_drop(family, index, hdr, epoch);
 }
 
 /**
@@ -318,7 +314,7 @@ void klpsv_twin_force_finish(struct klpsv_family *family,
 		__klpsv_unlink(index, old, index->epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (old)
-		klpsv_drop(family, old, index->epoch);
+		klpsv_drop(family, index, old, index->epoch);
 }
 
 /*
@@ -359,8 +355,8 @@ void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
 {
 	const struct klpsv_step *step;
 	u32 from, epoch, alloc_size;
-	unsigned long flags, old_id;
 	struct klpsv_hdr *old;
+	unsigned long flags;
 	bool created, mine;
 
 	/* The older side as it is now; checked again before it is used. */
@@ -373,16 +369,15 @@ void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
 	step = mine ? klpsv_step_from(family, from) : NULL;
 	if (!step || !step->down)
 		return;
-	old_id = family->id | epoch;
 	/* Marked a twin, so old code's fast path waits for the down step. */
-	old = klpsv_instance_new(twin->obj, old_id, alloc_size,
+	old = klpsv_instance_new(index, twin->obj, epoch, alloc_size,
 				 from | KLPSV_HDR_TWIN, KLPSV_HDR_PENDING, gfp,
 				 &created);
 	if (!old || !created)
 		return;
 	spin_lock_irqsave(&index->lock, flags);
 	/* Still our shell, whatever happens to it next. */
-	mine = klpsv_compat_shadow_get(twin->obj, old_id) == old &&
+	mine = __klpsv_claimed(index, twin->obj, epoch) == old &&
 	       (old->flags & KLPSV_HDR_PENDING);
 	/* Still a breaking transition in which old code may run. */
 	if (mine && klpsv_makes_twins(family, index) && !index->finishing &&
@@ -396,7 +391,7 @@ void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
 		mine = false;
 	}
 	if (mine)
-		klpsv_compat_shadow_free(twin->obj, old_id);
+		__klpsv_instance_free(index, old, epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 
@@ -419,7 +414,7 @@ bool klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
 {
 	const struct klpsv_step *step = klpsv_step_from(family,
 							index->prev_version);
-	unsigned long old_id = family->id | index->epoch;
+	u32 old_epoch = index->epoch;
 	struct klpsv_hdr *twin, *old = NULL;
 	unsigned long flags;
 	bool created = false, mine;
@@ -429,13 +424,14 @@ bool klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
 	 * it before the down step has filled it.
 	 */
 	if (step && step->down)
-		old = klpsv_instance_new(obj, old_id, index->alloc_size,
+		old = klpsv_instance_new(index, obj, old_epoch,
+					 index->alloc_size,
 					 index->prev_version | KLPSV_HDR_TWIN,
 					 KLPSV_HDR_PENDING,
 					 GFP_KERNEL | __GFP_NOFAIL, &created);
 	spin_lock_irqsave(&index->lock, flags);
 	/* Old code that allocates for the object meanwhile claims it. */
-	mine = created && klpsv_compat_shadow_get(obj, old_id) == old &&
+	mine = created && __klpsv_claimed(index, obj, old_epoch) == old &&
 	       (old->flags & KLPSV_HDR_PENDING);
 	twin = __klpsv_find(index, obj, family->epoch);
 	if (twin) {
@@ -445,10 +441,10 @@ bool klpsv_twin_revert(struct klpsv_family *family, struct klpsv_index *index,
 		__klpsv_unlink(index, twin, family->epoch);
 	}
 	if (mine)
-		klpsv_compat_shadow_free(obj, old_id);
+		__klpsv_instance_free(index, old, old_epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (twin && !keep)
-		klpsv_drop(family, twin, family->epoch);
+		klpsv_drop(family, index, twin, family->epoch);
 	return twin && keep;
 }
 

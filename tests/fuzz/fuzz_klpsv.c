@@ -462,7 +462,7 @@ static void check_index(void)
 	    (check_migrations && index->migrations > (1ull << 40)))
 		fail("index counters wrapped: migrations %llu, lost %llu, bytes %llu",
 		     index->migrations, index->lost, index->bytes);
-	live_n = klpm_shadow_count(STATS_ID | index->epoch);
+	live_n = kt_count(STATS_ID | index->epoch);
 	if (index->count != live_n)
 		fail("index count %llu, %lu shadow variables in epoch %u",
 		     index->count, live_n, index->epoch);
@@ -477,7 +477,7 @@ static void check_index(void)
 		if (orphans)
 			fail("%lu reserved twins in epoch %u without an older instance",
 			     orphans, index->next_epoch);
-		next_n = klpm_shadow_count(id);
+		next_n = kt_count(id);
 		if (index->next_count + pending != next_n)
 			fail("index next_count %llu + %lu reserved, %lu shadow variables in epoch %u",
 			     index->next_count, pending, next_n,

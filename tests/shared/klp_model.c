@@ -78,7 +78,7 @@ void klpm_after_shadow_alloc(void *obj,
 	hook_fn = fn;
 }
 
-static void run_hook(void *obj, unsigned long id, void *data)
+void klpm_run_after_alloc(void *obj, unsigned long id, void *data)
 {
 	void (*fn)(void *obj, unsigned long id, void *data) = hook_fn;
 
@@ -131,7 +131,7 @@ static void *shadow_get_or_alloc(void *obj, unsigned long id, size_t size,
 
 	hash_add_rcu(klp_shadow_hash, &new_shadow->node, (unsigned long)obj);
 	spin_unlock_irqrestore(&klp_shadow_lock, flags);
-	run_hook(obj, id, new_shadow->data);
+	klpm_run_after_alloc(obj, id, new_shadow->data);
 	return new_shadow->data;
 
 exists:

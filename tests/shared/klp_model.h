@@ -64,6 +64,11 @@ unsigned int klpm_nr_patches(void);
  */
 void klpm_after_shadow_alloc(void *obj,
 			     void (*fn)(void *obj, unsigned long id, void *data));
+/*
+ * Where klpsv allocates instances itself (format 2), the harness calls
+ * this at the same point: the new instance claimed, the lock dropped.
+ */
+void klpm_run_after_alloc(void *obj, unsigned long id, void *data);
 
 /* Forget every patch and transition, running no callback; returns how many. */
 unsigned int klpm_reset(void);

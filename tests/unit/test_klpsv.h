@@ -61,8 +61,20 @@ void kt_end(void);
 struct klpsv_registry *kt_registry(void);
 struct klpsv_index *kt_index(unsigned long id);
 struct klpsv_hdr *kt_hdr(void *obj, unsigned long id, unsigned int epoch);
-/* klpsv shadow variables (not the registry) in the model. */
+/*
+ * klpsv instances on the system: shadow variables in the model (format 1,
+ * not the registry) and the census of owned ones (format 2), neither of
+ * which the library's indexes keep.
+ */
 unsigned long kt_instances(void);
+/* Those of one shadow id (family id and epoch). */
+unsigned long kt_count(unsigned long id);
+void kt_for_each_instance(void (*fn)(void *obj, unsigned long id, void *data,
+				     void *arg), void *arg);
+/* Free every owned instance still counted, as a reboot would: how many. */
+unsigned long kt_census_reset(void);
+/* The format of the indexes the library creates next (0: the current). */
+void kt_set_index_format(unsigned int format);
 
 /*
  * Pending shells with shadow id @id (twins pre_patch reserved, not yet

@@ -2,7 +2,11 @@
 /*
  * Helpers of the klpsv core tests (see test_klpsv.h).  No test here.
  */
+#include <pthread.h>
+#include <stdlib.h>
+
 #include <linux/debugfs.h>
+#include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
@@ -124,9 +128,98 @@ struct klpsv_index *kt_index(unsigned long id)
 	return NULL;
 }
 
-struct klpsv_hdr *kt_hdr(void *obj, unsigned long id, unsigned int epoch)
+/*
+ * The census of klpsv-owned instances (format 2), kept by the library's
+ * harness hook where it allocates and frees them, apart from its indexes:
+ * an open-addressing set of headers, with the shadow id of each.
+ */
+static struct census_slot {
+	struct klpsv_hdr *hdr;		/* NULL: free; CENSUS_GONE: removed */
+	unsigned long id;
+} *census;
+static size_t census_cap, census_used, census_live;
+static pthread_mutex_t census_lock = PTHREAD_MUTEX_INITIALIZER;
+#define CENSUS_GONE ((struct klpsv_hdr *)1)
+
+static size_t census_slot_of(const struct klpsv_hdr *hdr, size_t cap)
 {
-	return klp_shadow_get(obj, id | epoch);
+	return hash_ptr((void *)hdr, 62) & (cap - 1);
+}
+
+static void census_grow(void)
+{
+	struct census_slot *old = census;
+	size_t old_cap = census_cap, i, j;
+
+	census_cap = census_cap ? census_cap * 2 : 1024;
+	while (census_live * 2 >= census_cap)
+		census_cap *= 2;
+	census = calloc(census_cap, sizeof(*census));
+	if (!census)
+		abort();
+	census_used = census_live;
+	for (i = 0; i < old_cap; i++) {
+		if (!old[i].hdr || old[i].hdr == CENSUS_GONE)
+			continue;
+		for (j = census_slot_of(old[i].hdr, census_cap); census[j].hdr;
+		     j = (j + 1) & (census_cap - 1))
+			;
+		census[j] = old[i];
+	}
+	free(old);
+}
+
+void klpsv_harness_census(unsigned long id, struct klpsv_hdr *hdr, int delta)
+{
+	size_t i;
+
+	pthread_mutex_lock(&census_lock);
+	if (delta > 0) {
+		if ((census_used + 1) * 2 >= census_cap)
+			census_grow();
+		for (i = census_slot_of(hdr, census_cap);
+		     census[i].hdr && census[i].hdr != CENSUS_GONE;
+		     i = (i + 1) & (census_cap - 1))
+			if (census[i].hdr == hdr)
+				abort();	/* counted twice */
+		census_used += !census[i].hdr;
+		census[i].hdr = hdr;
+		census[i].id = id;
+		census_live++;
+	} else {
+		for (i = census_cap ? census_slot_of(hdr, census_cap) : 0;
+		     census_cap && census[i].hdr && census[i].hdr != hdr;
+		     i = (i + 1) & (census_cap - 1))
+			;
+		/* freeing what was never counted (or twice): a test failure */
+		if (!census_cap || census[i].hdr != hdr || census[i].id != id) {
+			pthread_mutex_unlock(&census_lock);
+			test_fail(__FILE__, __LINE__,
+				  "census: instance %p (id %#lx) freed but not live",
+				  hdr, id);
+			return;
+		}
+		census[i].hdr = CENSUS_GONE;
+		census_live--;
+	}
+	pthread_mutex_unlock(&census_lock);
+}
+
+void klpsv_harness_claimed(unsigned long id, struct klpsv_hdr *hdr)
+{
+	klpm_run_after_alloc(hdr->obj, id, hdr);
+}
+
+static unsigned int index_format;
+
+unsigned int klpsv_harness_index_format(void)
+{
+	return index_format;
+}
+
+void kt_set_index_format(unsigned int format)
+{
+	index_format = format;
 }
 
 static bool is_instance_id(unsigned long id)
@@ -135,17 +228,98 @@ static bool is_instance_id(unsigned long id)
 	       id != KLPSV_REGISTRY_ID;
 }
 
+struct each_walk {
+	void (*fn)(void *obj, unsigned long id, void *data, void *arg);
+	void *arg;
+};
+
+static void each_shadow(void *obj, unsigned long id, void *data, void *arg)
+{
+	struct each_walk *w = arg;
+
+	if (is_instance_id(id))
+		w->fn(obj, id, data, w->arg);
+}
+
+void kt_for_each_instance(void (*fn)(void *obj, unsigned long id, void *data,
+				     void *arg), void *arg)
+{
+	struct each_walk w = { fn, arg };
+	size_t i;
+
+	klpm_shadow_for_each(each_shadow, &w);
+	/* the census does not change under a test's single-threaded walk */
+	for (i = 0; i < census_cap; i++) {
+		struct klpsv_hdr *hdr = census[i].hdr;
+
+		if (hdr && hdr != CENSUS_GONE)
+			fn(hdr->obj, census[i].id, hdr, arg);
+	}
+}
+
+unsigned long kt_census_reset(void)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	for (i = 0; i < census_cap; i++) {
+		struct klpsv_hdr *hdr = census[i].hdr;
+
+		if (hdr && hdr != CENSUS_GONE) {
+			kfree(hdr);
+			n++;
+		}
+	}
+	free(census);
+	census = NULL;
+	census_cap = census_used = census_live = 0;
+	return n;
+}
+
+struct find_walk {
+	void *obj;
+	unsigned long id;
+	struct klpsv_hdr *found;
+	unsigned long n;
+};
+
+static void find_one(void *obj, unsigned long id, void *data, void *arg)
+{
+	struct find_walk *w = arg;
+
+	if (id == w->id) {
+		w->n++;
+		if (obj == w->obj)
+			w->found = data;
+	}
+}
+
+struct klpsv_hdr *kt_hdr(void *obj, unsigned long id, unsigned int epoch)
+{
+	struct find_walk w = { .obj = obj, .id = id | epoch };
+
+	kt_for_each_instance(find_one, &w);
+	return w.found;
+}
+
+unsigned long kt_count(unsigned long id)
+{
+	struct find_walk w = { .obj = NULL, .id = id };
+
+	kt_for_each_instance(find_one, &w);
+	return w.n;
+}
+
 static void count_one(void *obj, unsigned long id, void *data, void *arg)
 {
-	if (is_instance_id(id))
-		(*(unsigned long *)arg)++;
+	(*(unsigned long *)arg)++;
 }
 
 unsigned long kt_instances(void)
 {
 	unsigned long n = 0;
 
-	klpm_shadow_for_each(count_one, &n);
+	kt_for_each_instance(count_one, &n);
 	return n;
 }
 
@@ -174,7 +348,7 @@ unsigned long kt_pending(unsigned long id, unsigned long *orphans)
 {
 	struct pending_walk w = { .id = id };
 
-	klpm_shadow_for_each(pending_one, &w);
+	kt_for_each_instance(pending_one, &w);
 	if (orphans)
 		*orphans = w.orphans;
 	return w.n;
@@ -190,8 +364,6 @@ static void snap_one(void *obj, unsigned long id, void *data, void *arg)
 {
 	struct snap_walk *w = arg;
 
-	if (!is_instance_id(id))
-		return;
 	if (w->s->n == KT_SNAP_MAX) {
 		w->overflow = true;
 		return;
@@ -220,7 +392,7 @@ void kt_snapshot(struct kt_snap *s)
 	memset(s, 0, sizeof(*s));
 	memset(&w, 0, sizeof(w));
 	w.s = s;
-	klpm_shadow_for_each(snap_one, &w);
+	kt_for_each_instance(snap_one, &w);
 	EXPECT_FALSE(w.overflow);
 	for (i = 0; i < s->n; i++) {
 		struct kt_snap_entry *e = &s->e[i];

@@ -93,8 +93,8 @@ TEST(klpsv_cost_walks_are_batched_steps_locked)
 	kt_end();
 }
 
-/* The fast path: a live instance is the raw shadow variable's data. */
-TEST(klpsv_cost_get_is_the_shadow_data)
+/* The fast path: a get hands out the instance's own data, no copy. */
+TEST(klpsv_cost_get_is_the_instance_data)
 {
 	struct klpsv_hdr *hdr;
 	struct c1 *d;
@@ -105,7 +105,7 @@ TEST(klpsv_cost_get_is_the_shadow_data)
 	d = c1_get_or_alloc(&objs[0], GFP_KERNEL, NULL);
 	ASSERT_NOT_NULL(d);
 	c1_put(d);
-	hdr = klp_shadow_get(&objs[0], C_ID);
+	hdr = kt_hdr(&objs[0], C_ID, 0);
 	ASSERT_NOT_NULL(hdr);
 	EXPECT(c1_get(&objs[0]) == (struct c1 *)(hdr + 1));
 	c1_put(d);

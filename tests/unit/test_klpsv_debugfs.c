@@ -118,10 +118,13 @@ TEST(klpsv_debugfs_families_through_a_chain)
 	const char *refusal = "kt_vis3: family 'stats': refusing downgrade from live v3 (kt_vis2) to v2: to undo v3, ship a patch with version 4 or more";
 
 	vis_p1();
-	/* stats: 4 bytes + 8 reserved = 16 of data; tag: 16 */
+	/*
+	 * stats: 4 bytes + 8 reserved = 16 of data; tag: 16; with the
+	 * 24-byte header each takes kmalloc-64 (v3 of stats: 24 of data)
+	 */
 	snprintf(want, sizeof(want),
-		 "family=stats id=0x6b73760000010010 version=1 layout=d422c2d4 epoch=0 state=live instances=3 bytes=120 index_bytes=small migrations=0 lost=0 owner=kt_vis1 refusal=\"\"\n"
-		 "family=tag id=0x6b73760000010020 version=1 layout=%08x epoch=0 state=live instances=3 bytes=120 index_bytes=small migrations=0 lost=0 owner=kt_vis1 refusal=\"\"\n",
+		 "family=stats id=0x6b73760000010010 version=1 layout=d422c2d4 epoch=0 state=live instances=3 bytes=192 index_bytes=small migrations=0 lost=0 owner=kt_vis1 refusal=\"\"\n"
+		 "family=tag id=0x6b73760000010020 version=1 layout=%08x epoch=0 state=live instances=3 bytes=192 index_bytes=small migrations=0 lost=0 owner=kt_vis1 refusal=\"\"\n",
 		 tag_layout());
 	EXPECT_STREQ(families("kt_vis1"), want);
 
@@ -133,15 +136,15 @@ TEST(klpsv_debugfs_families_through_a_chain)
 	ASSERT_EQ(kmod_enable(&m2), 0);
 	klpm_hold_transitions(false);
 	snprintf(want, sizeof(want),
-		 "family=stats id=0x6b73760000010010 version=1 layout=d422c2d4 epoch=0 state=transition instances=3 bytes=120 index_bytes=small migrations=0 lost=0 owner=kt_vis1 next_version=3 next_epoch=1 refusal=\"\"\n"
-		 "family=tag id=0x6b73760000010020 version=1 layout=%08x epoch=0 state=live instances=3 bytes=120 index_bytes=small migrations=0 lost=0 owner=kt_vis1 refusal=\"\"\n",
+		 "family=stats id=0x6b73760000010010 version=1 layout=d422c2d4 epoch=0 state=transition instances=3 bytes=192 index_bytes=small migrations=0 lost=0 owner=kt_vis1 next_version=3 next_epoch=1 refusal=\"\"\n"
+		 "family=tag id=0x6b73760000010020 version=1 layout=%08x epoch=0 state=live instances=3 bytes=192 index_bytes=small migrations=0 lost=0 owner=kt_vis1 refusal=\"\"\n",
 		 tag_layout());
 	EXPECT_STREQ(families("kt_vis2"), want);
 	ASSERT_EQ(klpm_transition_finish(), 0);
 	/* v3: 16 bytes + 8 reserved = 24 of data */
 	snprintf(want, sizeof(want),
-		 "family=stats id=0x6b73760000010010 version=3 layout=a15588d1 epoch=1 state=live instances=3 bytes=144 index_bytes=small migrations=3 lost=0 owner=kt_vis2 refusal=\"\"\n"
-		 "family=tag id=0x6b73760000010020 version=1 layout=%08x epoch=0 state=live instances=3 bytes=120 index_bytes=small migrations=0 lost=0 owner=kt_vis2 refusal=\"\"\n",
+		 "family=stats id=0x6b73760000010010 version=3 layout=a15588d1 epoch=1 state=live instances=3 bytes=192 index_bytes=small migrations=3 lost=0 owner=kt_vis2 refusal=\"\"\n"
+		 "family=tag id=0x6b73760000010020 version=1 layout=%08x epoch=0 state=live instances=3 bytes=192 index_bytes=small migrations=0 lost=0 owner=kt_vis2 refusal=\"\"\n",
 		 tag_layout());
 	EXPECT_STREQ(families("kt_vis2"), want);
 
@@ -155,8 +158,8 @@ TEST(klpsv_debugfs_families_through_a_chain)
 	kmod_load(&m4, "kt_vis4", f3);
 	ASSERT_EQ(kmod_enable(&m4), 0);
 	snprintf(want, sizeof(want),
-		 "family=stats id=0x6b73760000010010 version=3 layout=a15588d1 epoch=1 state=live instances=3 bytes=144 index_bytes=small migrations=3 lost=0 owner=kt_vis4 refusal=\"%s\"\n"
-		 "family=tag id=0x6b73760000010020 version=1 layout=%08x epoch=0 state=live instances=3 bytes=120 index_bytes=small migrations=0 lost=0 owner=kt_vis4 refusal=\"\"\n"
+		 "family=stats id=0x6b73760000010010 version=3 layout=a15588d1 epoch=1 state=live instances=3 bytes=192 index_bytes=small migrations=3 lost=0 owner=kt_vis4 refusal=\"%s\"\n"
+		 "family=tag id=0x6b73760000010020 version=1 layout=%08x epoch=0 state=live instances=3 bytes=192 index_bytes=small migrations=0 lost=0 owner=kt_vis4 refusal=\"\"\n"
 		 "last_refusal=\"%s\"\n",
 		 refusal, tag_layout(), refusal);
 	EXPECT_STREQ(families("kt_vis4"), want);
@@ -212,7 +215,7 @@ TEST(klpsv_debugfs_lost_instance_after_transition)
 	EXPECT_NULL(d3_get(&sess[NR_OBJS]));
 	EXPECT_EQ(kt_index(STATS_ID)->lost, 1ull);
 	EXPECT_EQ(kt_index(STATS_ID)->count, (u64)NR_OBJS);
-	EXPECT_NOT_NULL(strstr(families("kt_vis2"), "instances=3 bytes=144 index_bytes=small migrations=3 lost=1 owner=kt_vis2"));
+	EXPECT_NOT_NULL(strstr(families("kt_vis2"), "instances=3 bytes=192 index_bytes=small migrations=3 lost=1 owner=kt_vis2"));
 	EXPECT_EQ(klpm_disable(&m2.patch), 0);
 	kmod_exit(&m2);
 	EXPECT_EQ(kt_instances(), 0ul);

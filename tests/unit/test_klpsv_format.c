@@ -28,13 +28,14 @@ static const u8 hdr_v1[24] = {
 
 TEST(klpsv_format_v1_constants)
 {
-	EXPECT_EQ(KLPSV_FORMAT, 1);
+	EXPECT_EQ(KLPSV_FORMAT, 2);
 	EXPECT_EQ(KLPSV_REGISTRY_MAGIC, 0x4b4c5352);
 	EXPECT_EQ(KLPSV_INDEX_MAGIC, 0x4b4c5349);
 	EXPECT_EQ(KLPSV_REGISTRY_ID, 0x6b73760000000000UL);
 	EXPECT_EQ(KLPSV_HDR_TWIN, 0x8000);
 	EXPECT_EQ(KLPSV_HDR_PENDING, 0x0001);
 	EXPECT_EQ(KLPSV_HDR_LINKED, 0x0002);
+	EXPECT_EQ(KLPSV_HDR_CLAIMED, 0x0004);
 	EXPECT_EQ(KLPSV_VERSION_MAX, 0x7fff);
 	EXPECT_EQ(sizeof(struct klpsv_hdr), 24u);
 	EXPECT_EQ(offsetof(struct klpsv_index, node), 352u);
@@ -358,7 +359,7 @@ TEST(klpsv_format_newer_index_is_refused_untouched)
 	EXPECT_EQ(index->version, 1u);
 	EXPECT_EQ(index->state, KLPSV_INDEX_LIVE);
 
-	index->format = 1;
+	index->format = KLPSV_FORMAT;
 	fmt_finish();
 }
 
@@ -388,7 +389,7 @@ TEST(klpsv_format_corrupt_registry_is_refused_untouched)
 	kmod_load(&fmod_b, "kt_fmt_b", fb_families);
 	EXPECT_EQ(kmod_enable(&fmod_b), -EINVAL);
 	EXPECT_LOG("kt_fmt_b: registry: live data uses klpsv format");
-	reg->format = 1;
+	reg->format = KLPSV_FORMAT;
 	kt_snapshot(&after);
 	EXPECT_SNAP_SAME(&before, &after);
 	fmt_finish();

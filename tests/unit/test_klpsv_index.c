@@ -2,7 +2,7 @@
 /*
  * The family's own index (lib/table.c): it grows and shrinks with the
  * family, so chains stay short and memory follows; lookups racing with its growth never miss; walks
- * visit every instance once; a raw klp_shadow_get() still finds the data.
+ * visit every instance once; the census finds the same data.
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -85,8 +85,8 @@ static void check_all(unsigned int n)
 
 		ASSERT_NOT_NULL(d);
 		EXPECT_EQ(d->v, i);
-		/* interoperability: the data is the raw shadow variable's */
-		EXPECT(klp_shadow_get(&objs[i], IX_ID) ==
+		/* the census holds the instance the index found */
+		EXPECT(kt_hdr(&objs[i], IX_ID, 0) ==
 		       (void *)((struct klpsv_hdr *)d - 1));
 		ix1_put(d);
 	}

@@ -527,17 +527,17 @@ static void check_values(const struct side *side)
 	R.with_data = present;
 }
 
-/* klpsv's index against the model's klp_shadow hash. */
+/* klpsv's index against the census of instances (shadow and owned). */
 static void check_counts(bool forced)
 {
 	struct klpsv_index *index = kt_index(STATS_ID);
 	unsigned long live, next = 0;
 
 	ASSERT_NOT_NULL(index);
-	live = klpm_shadow_count(STATS_ID | index->epoch);
+	live = kt_count(STATS_ID | index->epoch);
 	EXPECT_EQ(index->count, (u64)live);
 	if (index->next_epoch != index->epoch) {
-		next = klpm_shadow_count(STATS_ID | index->next_epoch);
+		next = kt_count(STATS_ID | index->next_epoch);
 		EXPECT_EQ(index->next_count, (u64)next);
 	} else {
 		EXPECT_EQ(index->next_count, 0ull);

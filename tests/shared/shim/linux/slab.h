@@ -41,6 +41,23 @@
 #define kfree_sensitive(p)	shim_kfree((p), SHIM_KMALLOC, NULL)
 #define ksize(p)		shim_ksize(p)
 
+/*
+ * The kernel's kmalloc size classes (x86-64, SLUB): powers of two from 8
+ * and 96, 192; past 8 KB the page allocator's orders, powers of two too.
+ */
+static inline size_t kmalloc_size_roundup(size_t size)
+{
+	size_t c = 8;
+
+	if (size > 64 && size <= 96)
+		return 96;
+	if (size > 128 && size <= 192)
+		return 192;
+	while (c < size)
+		c <<= 1;
+	return c;
+}
+
 #define kvmalloc(size, gfp) \
 	shim_kmalloc((size), (gfp), SHIM_VMALLOC, NULL, __FILE__, __LINE__)
 #define kvzalloc(size, gfp)	kvmalloc((size), (gfp) | __GFP_ZERO)
