@@ -20,8 +20,6 @@
 
 #ifdef KLPSV_CENSUS
 
-#define KLPSV_CENSUS_ID		KLPSV_ID(0, 1)
-
 static atomic_long_t *census;
 
 /**

@@ -37,6 +37,8 @@
 /* The registry is shadow data on this key, which every module can see. */
 #define KLPSV_REGISTRY_OBJ	klpsv_compat_registry_key()
 #define KLPSV_REGISTRY_ID	KLPSV_ID(0, 0)
+/* Test builds: the count of owned instances, on the same key (census.c). */
+#define KLPSV_CENSUS_ID		KLPSV_ID(0, 1)
 
 #define KLPSV_NAME_LEN		32
 #define KLPSV_OWNER_LEN		56

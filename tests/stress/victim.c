@@ -49,6 +49,7 @@
 #include <klpsv.h>
 
 #include "stress.h"
+#include "../../lib/format.h"
 
 static unsigned int nobjs = 10000;
 module_param(nobjs, uint, 0444);
@@ -339,6 +340,7 @@ static int scan_show(struct seq_file *m, void *v)
 	struct stress_ctl *c = &stress_ctl;
 	unsigned int per_epoch[KLPSV_ID_EPOCH_MASK + 1] = { };
 	unsigned int i, e, shadows = 0, bad = 0, owned = 0;
+	atomic_long_t *census;
 	u32 own;
 	char detail[256] = "";
 	size_t used = 0;
@@ -368,6 +370,10 @@ static int scan_show(struct seq_file *m, void *v)
 			stress_resched();
 	}
 	mutex_unlock(&ctl_lock);
+	/* klpsv-owned instances (format 2), from the test builds' census */
+	census = klp_shadow_get(KLPSV_REGISTRY_OBJ, KLPSV_CENSUS_ID);
+	if (census)
+		shadows += atomic_long_read(census);
 	seq_printf(m, "ops=%llu live=%llu retired=%lld tally=%lld shadows=%u bad=%u bufs=%lld owned=%u",
 		   sum + atomic64_read(&c->retired), sum,
 		   atomic64_read(&c->retired), atomic64_read(&c->tally),

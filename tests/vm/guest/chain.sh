@@ -61,12 +61,14 @@ klpsv: $1: $3
 insmod: ERROR: could not insert module $1.ko"
 }
 
-# shadow_count: shadow variables the kernel's own table holds for the
-# chain families on the victim's sessions (tests/modules/probe.c).
-shadow_count() {
+# counted_instances: instances of the chain families on the victim's sessions,
+# counted apart from klpsv's indexes (tests/modules/probe.c): shadow
+# variables in the kernel's own table, plus klpsv-owned ones from the
+# census of test builds.
+counted_instances() {
 	insmod $MODDIR/klpsv_probe.ko || die "cannot load the probe"
 	rmmod klpsv_probe
-	dmesg | sed -n 's/.*klpsv_probe: \([0-9]*\) shadow variables.*/\1/p' | tail -n1
+	dmesg | sed -n 's/.*klpsv_probe: \([0-9]*\) instances on chain sessions.*/\1/p' | tail -n1
 }
 
 # indexed PATCH: instances of every family, as klpsv counts them.
@@ -77,8 +79,8 @@ indexed() {
 
 # expect_no_leak PATCH: klpsv's count matches the kernel's table.
 expect_no_leak() {
-	k=$(shadow_count)
+	k=$(counted_instances)
 	i=$(indexed "$1")
-	[ "$k" = "$i" ] || die "the kernel holds $k shadow variables, klpsv indexes $i"
-	log "shadow variables: $k in the kernel, $i indexed by klpsv"
+	[ "$k" = "$i" ] || die "the census counts $k instances, klpsv indexes $i"
+	log "instances: $k counted apart, $i indexed by klpsv"
 }

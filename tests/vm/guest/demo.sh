@@ -161,7 +161,7 @@ EOF
 
 step "p2, an additive change, takes over in place" \
 "stats v2 appends a member, bytes, in tail room every v1 instance already
-has: the 8 instances are upgraded where they lie (the same 320 bytes),
+has: the 8 instances are upgraded where they lie (the same 512 bytes),
 touches carried, bytes filled by p2's step (0).  p2 also adds a family
 \"tag\" (who touched last)."
 run 'families klpsv_chain_p1'
@@ -173,14 +173,14 @@ run 'grep "session 1:" /proc/klpsv_chain'
 run 'families klpsv_chain_p2'
 expect <<'EOF'
 $ families klpsv_chain_p1
-family=stats version=1 epoch=0 state=live instances=8 bytes=320 owner=klpsv_chain_p1
+family=stats version=1 epoch=0 state=live instances=8 bytes=512 owner=klpsv_chain_p1
 $ insmod klpsv_chain_p2.ko
 kernel: livepatch: enabling patch 'klpsv_chain_p2'
 kernel: livepatch: 'klpsv_chain_p2': initializing patching transition
 kernel: klpsv: klpsv_chain_p2: family 'stats': taking over 8 instances, v1 -> v2 (in place)
 kernel: livepatch: 'klpsv_chain_p2': starting patching transition
 kernel: livepatch: 'klpsv_chain_p2': completing patching transition
-kernel: klpsv: klpsv_chain_p2: family 'stats' is at v2: 8 instances, 320 bytes
+kernel: klpsv: klpsv_chain_p2: family 'stats' is at v2: 8 instances, 512 bytes
 kernel: klpsv: klpsv_chain_p2: family 'tag' is at v1: 0 instances, 0 bytes
 kernel: livepatch: 'klpsv_chain_p2': patching complete
 $ rmmod klpsv_chain_p1
@@ -197,8 +197,8 @@ $ echo "touch 1 100 dave" > /proc/klpsv_chain
 $ grep "session 1:" /proc/klpsv_chain
 session 1: touches=2 bytes=100 who=dave [p2]
 $ families klpsv_chain_p2
-family=stats version=2 epoch=0 state=live instances=8 bytes=320 owner=klpsv_chain_p2
-family=tag version=1 epoch=0 state=live instances=1 bytes=40 owner=klpsv_chain_p2
+family=stats version=2 epoch=0 state=live instances=8 bytes=512 owner=klpsv_chain_p2
+family=tag version=1 epoch=0 state=live instances=1 bytes=64 owner=klpsv_chain_p2
 EOF
 
 step "p3, a breaking change, with its transition held open" \
@@ -231,8 +231,8 @@ kernel: livepatch: 'klpsv_chain_p3': starting patching transition
 $ cat /sys/kernel/livepatch/klpsv_chain_p3/transition
 1
 $ families klpsv_chain_p3
-family=stats version=2 epoch=0 state=transition instances=8 bytes=320 owner=klpsv_chain_p2 next_version=3 next_epoch=1
-family=tag version=1 epoch=0 state=transition instances=1 bytes=40 owner=klpsv_chain_p2 next_version=2 next_epoch=0
+family=stats version=2 epoch=0 state=transition instances=8 bytes=512 owner=klpsv_chain_p2 next_version=3 next_epoch=1
+family=tag version=1 epoch=0 state=transition instances=1 bytes=64 owner=klpsv_chain_p2 next_version=2 next_epoch=0
 $ echo "touch 1 5 carol" > /proc/klpsv_chain   # p3 code: +1 touch, +5 bytes
 $ grep "session 1:" /proc/klpsv_chain
 session 1: touches=3 bytes=105 [p3]
@@ -269,8 +269,8 @@ kernel: livepatch: 'klpsv_chain_p3': unpatching complete
 $ grep "session 1:" /proc/klpsv_chain
 session 1: touches=4 bytes=105 who=parked [p2]
 $ families klpsv_chain_p2
-family=stats version=2 epoch=0 state=live instances=8 bytes=320 owner=klpsv_chain_p2
-family=tag version=1 epoch=0 state=live instances=1 bytes=40 owner=klpsv_chain_p2
+family=stats version=2 epoch=0 state=live instances=8 bytes=512 owner=klpsv_chain_p2
+family=tag version=1 epoch=0 state=live instances=1 bytes=64 owner=klpsv_chain_p2
 $ rmmod klpsv_chain_p3
 EOF
 
@@ -291,7 +291,7 @@ kernel: klpsv: klpsv_chain_p3: family 'stats': taking over 8 instances, v2 -> v3
 kernel: livepatch: 'klpsv_chain_p3': starting patching transition
 $ kill $holder
 kernel: livepatch: 'klpsv_chain_p3': completing patching transition
-kernel: klpsv: klpsv_chain_p3: family 'stats' is at v3: 8 instances, 384 bytes
+kernel: klpsv: klpsv_chain_p3: family 'stats' is at v3: 8 instances, 512 bytes
 kernel: klpsv_chain_p3: session 1: tag released
 kernel: klpsv: klpsv_chain_p3: family 'tag' retired at v2
 kernel: livepatch: 'klpsv_chain_p3': patching complete
@@ -306,7 +306,7 @@ session 6: touches=6 bytes=0 [p3]
 session 7: touches=7 bytes=0 [p3]
 session 8: touches=8 bytes=0 [p3]
 $ families klpsv_chain_p3
-family=stats version=3 epoch=1 state=live instances=8 bytes=384 owner=klpsv_chain_p3
+family=stats version=3 epoch=1 state=live instances=8 bytes=512 owner=klpsv_chain_p3
 family=tag version=2 epoch=0 state=retired instances=0 bytes=0 owner=klpsv_chain_p3
 EOF
 
@@ -347,7 +347,7 @@ step "Disabling p3 frees everything" \
 "A real disable, with no successor, frees every instance, p3's destructor
 running once for each, and the victim's own code runs again.  klpsv lists
 no family any more, so 0 instances; klpsv_probe (a test module) counts the
-shadow variables the kernel's own table still holds for the sessions."
+instances still counted apart from klpsv (shadow variables, owned ones)."
 run -w 'gone klpsv_chain_p3' 'echo 0 > /sys/kernel/livepatch/klpsv_chain_p3/enabled'
 run 'families klpsv_chain_p3'
 run 'instances klpsv_chain_p3'
@@ -373,7 +373,7 @@ $ families klpsv_chain_p3
 $ instances klpsv_chain_p3
 0 instances
 $ insmod klpsv_probe.ko; rmmod klpsv_probe
-kernel: klpsv_probe: 0 shadow variables on chain sessions
+kernel: klpsv_probe: 0 instances on chain sessions (0 shadow variables, 0 owned)
 $ grep "session 1:" /proc/klpsv_chain
 session 1: no accounting
 $ rmmod klpsv_chain_p3; rmmod klpsv_chain_victim
@@ -381,7 +381,7 @@ EOF
 
 echo
 if [ -z "$differ" ]; then
-	echo "klpsv demo on $KVER: all $steps steps as expected (8 sessions' data carried p1 -> p2 -> p3 and through a revert; a downgrade and a broken patch refused; 0 shadow variables left)"
+	echo "klpsv demo on $KVER: all $steps steps as expected (8 sessions' data carried p1 -> p2 -> p3 and through a revert; a downgrade and a broken patch refused; no instance left)"
 	echo "klpsv-guest: demo: ok"
 else
 	echo "klpsv demo on $KVER: FAILED: step(s)$differ of $steps differ from what the demo expects"

@@ -76,7 +76,7 @@ expect_field $P3 stats instances 2
 disable_lp $P3
 left=$(grep '^family=' $KLPSV_DEBUGFS/$P3/families)
 [ -z "$left" ] || die "families left after the final disable: $left"
-[ "$(shadow_count)" = 0 ] || die "$(shadow_count) shadow variables left after the final disable"
+[ "$(counted_instances)" = 0 ] || die "$(counted_instances) shadow variables left after the final disable"
 log "no family and no shadow variable left after the final disable"
 unload_mod $P3
 unload_mod $V
@@ -95,7 +95,7 @@ livepatch: '$P2': initializing patching transition
 klpsv: $P2: family 'stats': taking over 2 instances, v1 -> v2 (in place)
 livepatch: '$P2': starting patching transition
 livepatch: '$P2': completing patching transition
-klpsv: $P2: family 'stats' is at v2: 2 instances, 80 bytes
+klpsv: $P2: family 'stats' is at v2: 2 instances, 128 bytes
 klpsv: $P2: family 'tag' is at v1: 0 instances, 0 bytes
 livepatch: '$P2': patching complete
 % rmmod $P1
@@ -105,7 +105,7 @@ livepatch: '$P3': initializing patching transition
 klpsv: $P3: family 'stats': taking over 3 instances, v2 -> v3 (new layout)
 livepatch: '$P3': starting patching transition
 livepatch: '$P3': completing patching transition
-klpsv: $P3: family 'stats' is at v3: 3 instances, 144 bytes
+klpsv: $P3: family 'stats' is at v3: 3 instances, 192 bytes
 $P3: session 3: tag released
 $P3: session 1: tag released
 klpsv: $P3: family 'tag' retired at v2

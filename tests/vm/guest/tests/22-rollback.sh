@@ -35,7 +35,7 @@ sweep() {
 		[ "$(cat $SYSFS/$live/enabled)" = 1 ] || die "$2=$n: $live is no longer enabled"
 		[ "$(cat $SYSFS/$live/transition)" = 0 ] || die "$2=$n: $live is in a transition"
 		[ "$(data_checksum $live)" = "$before" ] || die "$2=$n: the live data changed"
-		[ "$(shadow_count)" = "$count" ] || die "$2=$n: $(shadow_count) shadow variables, expected $count"
+		[ "$(counted_instances)" = "$count" ] || die "$2=$n: $(counted_instances) shadow variables, expected $count"
 		n=$((n + 1))
 		[ $n -le 200 ] || die "$1 still refused with $2=$n"
 	done
@@ -72,7 +72,7 @@ expect_steps() {
 # klpsv's instances (pending twin shells are shadow variables that klpsv
 # does not count until converted).
 expect_shadows() {
-	k=$(shadow_count)
+	k=$(counted_instances)
 	i=$(indexed "$3")
 	[ "$k" = "$1" ] && [ "$i" = "$2" ] ||
 		die "the kernel holds $k shadow variables, klpsv indexes $i: expected $1 and $2"
@@ -203,7 +203,7 @@ start_test "failing step: v1 -> v2 (in place), during and after the transition"
 step_fails_during $P2 p2 1 0
 
 disable_lp $P2
-[ "$(shadow_count)" = 0 ] || die "shadow variables left after the final disable"
+[ "$(counted_instances)" = 0 ] || die "shadow variables left after the final disable"
 for m in $P2 $P1 $V; do
 	grep -q "^$m " /proc/modules && unload_mod $m
 done

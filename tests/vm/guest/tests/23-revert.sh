@@ -14,14 +14,14 @@
 revert() {
 	live=$(ls $SYSFS)
 	before=$(data_checksum $live)
-	count=$(shadow_count)
+	count=$(counted_instances)
 	chain park 4000 &
 	park=$!
 	sleep 0.5
 	load_mod $1
 	[ "$(cat $SYSFS/$1/transition)" = 1 ] || die "the transition to $1 is not held open"
 	log "transition to $1 held open by a parked task"
-	k=$(shadow_count)
+	k=$(counted_instances)
 	i=$(indexed $1)
 	[ "$k" = $((count + $2)) ] && [ "$i" = "$count" ] ||
 		die "during the transition to $1: $k shadow variables, $i indexed, expected $((count + $2)) and $count"
@@ -31,7 +31,7 @@ revert() {
 	wait $park
 	[ "$(cat $SYSFS/$live/enabled)" = 1 ] || die "$live is no longer enabled"
 	[ "$(data_checksum $live)" = "$before" ] || die "reverting $1 changed $live's data"
-	[ "$(shadow_count)" = "$count" ] || die "reverting $1 left $(shadow_count) shadow variables, expected $count"
+	[ "$(counted_instances)" = "$count" ] || die "reverting $1 left $(counted_instances) shadow variables, expected $count"
 	log "$live's data is as it was ($count shadow variables)"
 	unload_mod $1
 }
@@ -80,7 +80,7 @@ session 6: touches=0 bytes=0 [p3]
 session 7: touches=0 bytes=0 [p3]
 session 8: touches=0 bytes=0 [p3]"
 disable_lp $P3
-[ "$(shadow_count)" = 0 ] || die "shadow variables left after the final disable"
+[ "$(counted_instances)" = 0 ] || die "shadow variables left after the final disable"
 unload_mod $P3
 unload_mod $P1
 unload_mod $V

@@ -56,6 +56,6 @@ expect_no_leak $P3
 # A real disable frees every instance; the index stays, empty, for any
 # old code that may still run.
 disable_lp $P3
-[ "$(shadow_count)" = 0 ] || die "$(shadow_count) shadow variables left after the final disable"
+[ "$(counted_instances)" = 0 ] || die "$(counted_instances) shadow variables left after the final disable"
 expect_field $P3 stats state unused
 log "all shadow variables freed; indexes kept for code of the forced transition"
