@@ -30,9 +30,11 @@ static atomic_long_t *census;
  */
 int klpsv_census_init(void)
 {
-	census = klp_shadow_get_or_alloc(KLPSV_REGISTRY_OBJ, KLPSV_CENSUS_ID,
-					 sizeof(*census), GFP_KERNEL,
-					 NULL, NULL);
+	/* Stays for the kernel's lifetime, as the registry beside it. */
+	census = klpsv_compat_shadow_get_or_alloc(KLPSV_REGISTRY_OBJ,
+						  KLPSV_CENSUS_ID,
+						  sizeof(*census), GFP_KERNEL,
+						  NULL, NULL);
 	return census ? 0 : -ENOMEM;
 }
 
