@@ -26,8 +26,9 @@ KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h lib/*.[ch]) \
 # so that a format-2 patch is tested taking over from a real format-1 one
 # (guest test 05-format1.sh), whatever lib/ and include/ become.  Taken from
 # this clone's history at build time (git archive) into
-# build/<kver>/tests/format1/klpsv/.
-KLPSV_F1_COMMIT := efa3031
+# build/<kver>/tests/format1/klpsv/.  The full id: a short one may grow
+# ambiguous as history grows.
+KLPSV_F1_COMMIT := efa303167c991e18d0389fdf7512a1cd111a0790
 KLPSV_F1_PATHS := lib include klpsv.kbuild samples/chain
 F1_DIR = $(BUILD)/tests/format1/klpsv
 
