@@ -31,15 +31,18 @@ struct klpsv_index *__klpsv_index_create(struct klpsv_registry *reg,
 					 const char *owner)
 	__must_hold(&reg->lock)
 {
+	unsigned int format = klpsv_fault_format() ?: KLPSV_FORMAT;
 	struct klpsv_index *index;
 
 	if (klpsv_fault_alloc())
 		return NULL;
-	index = kzalloc(sizeof(*index), GFP_KERNEL);
+	/* An index of format 1, as older code makes it, ends before claims. */
+	index = kzalloc(format >= 2 ? sizeof(*index) :
+			offsetof(struct klpsv_index, claims), GFP_KERNEL);
 	if (!index)
 		return NULL;
 	index->magic = KLPSV_INDEX_MAGIC;
-	index->format = klpsv_fault_format() ?: KLPSV_FORMAT;
+	index->format = format;
 	index->state = KLPSV_INDEX_LIVE;
 	index->id = family->id;
 	strscpy(index->name, family->name, sizeof(index->name));
@@ -57,8 +60,10 @@ struct klpsv_index *__klpsv_index_create(struct klpsv_registry *reg,
 		kfree(index);
 		return NULL;
 	}
-	klpsv_table_init_lazy(&index->claims);
-	klpsv_table_init_lazy(&index->next_claims);
+	if (klpsv_index_owns(index)) {
+		klpsv_table_init_lazy(&index->claims);
+		klpsv_table_init_lazy(&index->next_claims);
+	}
 	spin_lock_init(&index->lock);
 	lockdep_register_key(&index->lock_key);
 	lockdep_set_class_and_name(&index->lock, &index->lock_key, index->name);
@@ -76,13 +81,16 @@ void __klpsv_index_destroy(struct klpsv_registry *reg,
 	__must_hold(&reg->lock)
 {
 	list_del(&index->node);
-	klpsv_claims_free_all(index, &index->claims, index->epoch);
-	klpsv_claims_free_all(index, &index->next_claims, index->next_epoch);
+	if (klpsv_index_owns(index)) {
+		klpsv_claims_free_all(index, &index->claims, index->epoch);
+		klpsv_claims_free_all(index, &index->next_claims,
+				      index->next_epoch);
+		klpsv_table_destroy(&index->claims);
+		klpsv_table_destroy(&index->next_claims);
+	}
 	lockdep_unregister_key(&index->lock_key);
 	klpsv_table_destroy(&index->instances);
 	klpsv_table_destroy(&index->next);
-	klpsv_table_destroy(&index->claims);
-	klpsv_table_destroy(&index->next_claims);
 	kfree(index);
 }
 
@@ -169,7 +177,8 @@ void klpsv_index_end(struct klpsv_index *index)
 	index->finishing = false;
 	spin_unlock_irqrestore(&index->lock, flags);
 	/* No code claims instances of the other epoch any more. */
-	klpsv_table_unload(index, &index->next_claims);
+	if (klpsv_index_owns(index))
+		klpsv_table_unload(index, &index->next_claims);
 }
 
 /**
@@ -318,7 +327,9 @@ static void switch_to_next(struct klpsv_index *index)
 	seq_flags = klpsv_seq_write_begin(index);
 	if (index->epoch != index->next_epoch) {
 		__klpsv_table_swap(index, &index->instances, &index->next);
-		__klpsv_table_swap(index, &index->claims, &index->next_claims);
+		if (klpsv_index_owns(index))
+			__klpsv_table_swap(index, &index->claims,
+					   &index->next_claims);
 		swap(index->count, index->next_count);
 	}
 	index->version = index->next_version;
@@ -362,5 +373,6 @@ void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index)
 		spin_unlock_irqrestore(&index->lock, flags);
 	}
 	klpsv_table_reset(index, old.t);
-	klpsv_table_unload(index, &index->next_claims);
+	if (klpsv_index_owns(index))
+		klpsv_table_unload(index, &index->next_claims);
 }

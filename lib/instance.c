@@ -29,11 +29,6 @@
  * constructed) is claimed: a second claim on the same object and epoch
  * finds it instead of making another.
  */
-static bool owns_instances(const struct klpsv_index *index)
-{
-	return index->format >= 2;
-}
-
 /* A format-2 instance, once freed: the grace period's head in its data. */
 struct klpsv_dead_instance {
 	struct klpsv_hdr hdr;
@@ -51,7 +46,7 @@ size_t klpsv_instance_bytes(const struct klpsv_index *index, u32 alloc_size)
 {
 	size_t n = sizeof(struct klpsv_hdr) + alloc_size;
 
-	if (!owns_instances(index))
+	if (!klpsv_index_owns(index))
 		return n;
 	return kmalloc_size_roundup(max(n, sizeof(struct klpsv_dead_instance)));
 }
@@ -77,7 +72,7 @@ struct klpsv_hdr *__klpsv_claimed(struct klpsv_index *index, void *obj,
 	struct klpsv_hdr *hdr;
 
 	lockdep_assert_held(&index->lock);
-	if (!owns_instances(index))
+	if (!klpsv_index_owns(index))
 		return klpsv_compat_shadow_get(obj, index->id | epoch);
 	hdr = __klpsv_find(index, obj, epoch);
 	if (hdr || !klpsv_table_of(index, epoch))
@@ -173,7 +168,7 @@ struct klpsv_hdr *klpsv_instance_new(struct klpsv_index *index, void *obj,
 	struct klpsv_hdr *hdr;
 
 	*created = false;
-	if (owns_instances(index)) {
+	if (klpsv_index_owns(index)) {
 		/* The claims table's buckets, outside the lock. */
 		if (klpsv_table_of(index, epoch))
 			klpsv_table_fit(index, claims_of(index, epoch),
@@ -217,7 +212,7 @@ void __klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
 	struct klpsv_dead_instance *dead;
 
 	lockdep_assert_held(&index->lock);
-	if (!owns_instances(index)) {
+	if (!klpsv_index_owns(index)) {
 		klpsv_compat_shadow_free(hdr->obj, index->id | epoch);
 		return;
 	}

@@ -59,6 +59,15 @@ static inline struct klpsv_hdr *klpsv_table_find(struct klpsv_table *t,
 	return b ? klpsv_chain_find(b, obj) : NULL;
 }
 
+/*
+ * Format 2: the index owns its instances and has claims tables.  An index
+ * older code made (format 1) is shorter: it ends before them.
+ */
+static inline bool klpsv_index_owns(const struct klpsv_index *index)
+{
+	return index->format >= 2;
+}
+
 /* Old and new instances are kept in sync (a transition, or a forced one). */
 static inline bool klpsv_index_syncing(const struct klpsv_index *index)
 {

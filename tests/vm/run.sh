@@ -75,6 +75,10 @@ for t in "$TESTS"/*.sh; do
 	case $(basename "$t") in *$ONLY*) cp "$t" "$ROOT/tests/t/" ;; esac
 done
 cp "$MODDIR"/*.ko "$ROOT/lib/klpsv/"
+# The format-1 builds of the chain sample's patches (tests/format1/).
+for ko in "$MODDIR"/tests/format1/*.ko; do
+	[ -e "$ko" ] && cp "$ko" "$ROOT/lib/klpsv/"
+done
 echo "$MODE" >"$ROOT/tests/mode"
 [ -z "${DEMO_BREAK:-}" ] || echo "$DEMO_BREAK" >"$ROOT/tests/demo_break"
 echo "$KVER" >"$ROOT/tests/kver"

@@ -8,6 +8,9 @@ V=klpsv_chain_victim
 P1=klpsv_chain_p1
 P2=klpsv_chain_p2
 P3=klpsv_chain_p3
+# p1 and p3 built with klpsv's shared format 1 (tests/format1/).
+P1_F1=klpsv_f1_chain_p1
+P3_F1=klpsv_f1_chain_p3
 CHAIN=/proc/klpsv_chain
 KLPSV_DEBUGFS=/sys/kernel/debug/klpsv
 
@@ -71,13 +74,38 @@ counted_instances() {
 	dmesg | sed -n 's/.*klpsv_probe: \([0-9]*\) instances on chain sessions.*/\1/p' | tail -n1
 }
 
+# shadow_count: of those, the shadow variables (indexes of format 1).
+shadow_count() {
+	insmod $MODDIR/klpsv_probe.ko || die "cannot load the probe"
+	rmmod klpsv_probe
+	dmesg | sed -n 's/.*klpsv_probe: [0-9]* instances on chain sessions (\([0-9]*\) shadow variables.*/\1/p' | tail -n1
+}
+
 # indexed PATCH: instances of every family, as klpsv counts them.
 indexed() {
 	sed -n 's/^family=.* instances=\([0-9]*\) .*/\1/p' \
 		"$KLPSV_DEBUGFS/$1/families" | awk '{ n += $1 } END { print n + 0 }'
 }
 
-# expect_no_leak PATCH: klpsv's count matches the kernel's table.
+# has_census PATCH: PATCH's klpsv reports the instances it allocates
+# itself (shared format 2; format 1 stores every instance as a shadow
+# variable).
+has_census() {
+	[ -f "$KLPSV_DEBUGFS/$1/census" ]
+}
+
+# owned PATCH: instances klpsv allocated itself, live on the system, as
+# PATCH's census file counts them (0 without one).
+owned() {
+	if has_census "$1"; then
+		sed -n 's/^owned=\([0-9]*\).*/\1/p' "$KLPSV_DEBUGFS/$1/census"
+	else
+		echo 0
+	fi
+}
+
+# expect_no_leak PATCH: klpsv's count matches the kernel's table, plus
+# the instances klpsv owns when PATCH has a census.
 expect_no_leak() {
 	k=$(counted_instances)
 	i=$(indexed "$1")
