@@ -19,8 +19,10 @@
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
+#include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
+#include <linux/rcupdate.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 
@@ -210,6 +212,7 @@ struct klpsv_step {
 };
 
 struct klpsv_index;
+struct klpsv_table;
 
 /**
  * struct klpsv_family - a versioned kind of shadow data, as one patch knows it
@@ -246,6 +249,11 @@ struct klpsv_family {
 	size_t type_size;
 	/* the family's live index, set at takeover */
 	struct klpsv_index *index;
+	/*
+	 * the index's table that holds this version's instances, or NULL:
+	 * where klpsv_get()'s inlined hit path looks (lib/access.c)
+	 */
+	struct klpsv_table *table;
 	/* computed from @layout by klpsv_enable_patch() */
 	u32 fingerprint;
 	/* layout epoch of this version, set at takeover */
@@ -307,6 +315,60 @@ struct klpsv_hdr {
 #define KLPSV_HDR_TWIN		0x8000	/* in @version */
 #define KLPSV_VERSION_MAX	0x7fff
 
+/*
+ * The tables of the shared format (Documentation/format.rst), here so that
+ * the hit path of klpsv_get() is inlined into patched code; the rest is
+ * the library's (lib/table.c).
+ */
+/**
+ * struct klpsv_buckets - the buckets of a table
+ * @rcu: frees an array a resize emptied, after lockless readers left it
+ * @shift: log2 of the number of buckets
+ * @head: the chains, through struct klpsv_hdr.chain
+ */
+struct klpsv_buckets {
+	struct rcu_head rcu;
+	u32 shift;
+	struct klpsv_hdr __rcu *head[];
+};
+
+/**
+ * struct klpsv_table - the instances of one epoch, by object (table.c)
+ * @buckets: where instances are added
+ * @old: the array @buckets replaces, while its buckets move
+ * @moved: buckets of @old moved so far
+ * @walkers: walks in progress, during which the table keeps its size
+ * @nr: instances in the table
+ */
+struct klpsv_table {
+	struct klpsv_buckets __rcu *buckets;
+	struct klpsv_buckets __rcu *old;
+	u32 moved;
+	u32 walkers;
+	u64 nr;
+};
+
+/* The chain an object hashes to in a bucket array. */
+static __always_inline struct klpsv_hdr __rcu **
+klpsv_bucket_of(struct klpsv_buckets *b, const void *obj)
+{
+	return &b->head[hash_ptr((void *)obj, b->shift)];
+}
+
+/* An object's instance in a bucket array; under rcu_read_lock(). */
+static __always_inline struct klpsv_hdr *
+klpsv_chain_find(struct klpsv_buckets *b, const void *obj)
+{
+	struct klpsv_hdr *hdr;
+
+	for (hdr = rcu_dereference_raw(*klpsv_bucket_of(b, obj)); hdr;
+	     hdr = rcu_dereference_raw(hdr->chain)) {
+		if (hdr->obj == obj)
+			return hdr;
+	}
+	return NULL;
+}
+
 /**
  * klpsv_get() - find an object's instance of a family
  * @family: the family
@@ -326,7 +388,33 @@ struct klpsv_hdr {
  * a migration or a twin reads as NULL there.
  * Return: the instance's data, or NULL if @obj has none.
  */
-void *klpsv_get(struct klpsv_family *family, void *obj);
+void *klpsv_get_slow(struct klpsv_family *family, void *obj);
+
+static __always_inline void *klpsv_get(struct klpsv_family *family,
+					void *obj)
+{
+	struct klpsv_table *t = READ_ONCE(family->table);
+	struct klpsv_hdr *hdr;
+	bool hit = false;
+
+	if (likely(t)) {
+		/*
+		 * A hit is right in any table: an instance of this object at
+		 * this version (not a twin) is this version's data.  The
+		 * version is acquired, pairing with the release that
+		 * published the data.  Everything else, a miss included, is
+		 * the library's (instances may be moving between buckets).
+		 */
+		rcu_read_lock();
+		hdr = klpsv_chain_find(rcu_dereference_raw(t->buckets), obj);
+		hit = hdr && smp_load_acquire(&hdr->version) ==
+			     klpsv_fver(family);
+		rcu_read_unlock();
+		if (likely(hit))
+			return hdr + 1;
+	}
+	return klpsv_get_slow(family, obj);
+}
 
 /**
  * klpsv_put() - end an access started by klpsv_get() or klpsv_get_or_alloc()

@@ -66,10 +66,12 @@ static void *get_slow(struct klpsv_family *family, struct klpsv_index *index,
  * find what it wanted, and klpsv_get_or_alloc() before it allocates.
  */
 static noinline void *get_checked(struct klpsv_family *family,
-				  struct klpsv_index *index, void *obj)
+				  struct klpsv_index *index, void *obj,
+				  bool *seen)
 {
 	struct klpsv_hdr *hdr = klpsv_lookup(index, obj, family->epoch);
 
+	*seen = hdr;
 	/* Pairs with the release that published the version's data. */
 	if (hdr && smp_load_acquire(&hdr->version) == klpsv_fver(family))
 		return hdr + 1;
@@ -81,30 +83,22 @@ static noinline void *get_checked(struct klpsv_family *family,
 	return get_slow(family, index, obj, hdr);
 }
 
-void *klpsv_get(struct klpsv_family *family, void *obj)
+/**
+ * klpsv_get_slow() - klpsv_get() where its inlined hit path did not hit
+ * @family: the family
+ * @obj: the object
+ *
+ * Context: as klpsv_get().
+ * Return: the instance's data, or NULL if @obj has none.
+ */
+void *klpsv_get_slow(struct klpsv_family *family, void *obj)
 {
 	struct klpsv_index *index = READ_ONCE(family->index);
-	struct klpsv_table *t;
-	struct klpsv_hdr *hdr;
-	bool hit;
+	bool seen;
 
 	if (unlikely(!index))
 		return NULL;
-	/*
-	 * A hit is right even while instances move between buckets or
-	 * tables: it is this object's, and an instance of another epoch
-	 * has another version.  The version is acquired, pairing with the
-	 * release that published the data of that version.
-	 */
-	rcu_read_lock();
-	t = klpsv_table_of(index, family->epoch);
-	hdr = t ? klpsv_table_find(t, obj) : NULL;
-	/* Pairs with the release of the version after its data. */
-	hit = hdr && smp_load_acquire(&hdr->version) == klpsv_fver(family);
-	rcu_read_unlock();
-	if (likely(hit))
-		return hdr + 1;
-	return get_checked(family, index, obj);
+	return get_checked(family, index, obj, &seen);
 }
 
 /*
@@ -157,6 +151,13 @@ static struct klpsv_hdr *alloc_new(struct klpsv_family *family,
 
 	if (t)
 		klpsv_table_fit(index, t, gfp);
+	if (klpsv_index_owns(index)) {
+		/* Claimed only when published (__publish_new()). */
+		*created = true;
+		return klpsv_instance_alloc(index, obj, family->epoch,
+					    family->alloc_size,
+					    klpsv_fver(family), gfp);
+	}
 	do {
 		hdr = klpsv_instance_new(index, obj, family->epoch,
 					 family->alloc_size, klpsv_fver(family),
@@ -165,6 +166,35 @@ static struct klpsv_hdr *alloc_new(struct klpsv_family *family,
 			return hdr;
 	} while (--tries && resolve_found(family, index, obj, hdr, &found));
 	return tries ? found : NULL;
+}
+
+/*
+ * Link the caller's new instance.  In an index that owns its instances
+ * it was claimed by no one until now: a walk's pending shell of the
+ * object gives way to it; an instance a walk published meanwhile is
+ * handed out instead (@found), or nothing when it is not at the
+ * family's version.
+ */
+static bool __publish_new(struct klpsv_family *family,
+			  struct klpsv_index *index, struct klpsv_hdr *hdr,
+			  struct klpsv_hdr **found)
+	__must_hold(&index->lock)
+{
+	struct klpsv_hdr *cur;
+
+	if (klpsv_index_owns(index) && !(hdr->flags & KLPSV_HDR_CLAIMED)) {
+		cur = __klpsv_claimed(index, hdr->obj, family->epoch);
+		if (cur && (cur->flags & KLPSV_HDR_PENDING)) {
+			__klpsv_instance_free(index, cur, family->epoch);
+		} else if (cur) {
+			if (klpsv_hdr_is_linked(cur) && !klpsv_hdr_is_twin(cur) &&
+			    klpsv_hdr_version(cur) >= klpsv_fver(family))
+				*found = cur;
+			return false;
+		}
+	}
+	hdr->gen = index->gen_seed++;
+	return __klpsv_link(index, hdr, family->epoch);
 }
 
 /**
@@ -188,9 +218,9 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 			 void *ctor_arg)
 {
 	struct klpsv_index *index = READ_ONCE(family->index);
-	struct klpsv_hdr *hdr;
+	struct klpsv_hdr *hdr, *found = NULL;
 	unsigned long flags;
-	bool created, linked;
+	bool created, linked, seen;
 	void *data;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
@@ -202,10 +232,10 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 		return NULL;
 	/*
 	 * An instance that get_checked() could not hand out (a migration
-	 * failed) is found again below and no second one is made.
+	 * failed) gets no second one beside it.
 	 */
-	data = get_checked(family, index, obj);
-	if (data)
+	data = get_checked(family, index, obj, &seen);
+	if (data || seen)
 		return data;
 	/*
 	 * The object has data in the older epoch that could not be migrated
@@ -223,15 +253,17 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 		return NULL;
 	}
 	spin_lock_irqsave(&index->lock, flags);
-	hdr->gen = index->gen_seed++;
-	linked = __klpsv_link(index, hdr, family->epoch);
+	linked = __publish_new(family, index, hdr, &found);
 	spin_unlock_irqrestore(&index->lock, flags);
 	if (!linked) {
-		/* Old code of a forced transition that a newer patch ended. */
+		/*
+		 * Old code of a forced transition that a newer patch ended,
+		 * or a walk published the object's instance meanwhile.
+		 */
 		if (family->dtor)
 			family->dtor(obj, hdr + 1);
 		klpsv_instance_free(index, hdr, family->epoch);
-		return NULL;
+		return found ? found + 1 : NULL;
 	}
 	/* Old code still running sees it too, when the family can tell it. */
 	if (klpsv_makes_twins(family, index))

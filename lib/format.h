@@ -66,39 +66,11 @@ enum klpsv_index_state {
 /* format 2: claimed, not linked yet, in its index's claims table */
 #define KLPSV_HDR_CLAIMED	0x0004
 
-/**
- * struct klpsv_buckets - the buckets of a table
- * @rcu: frees an array a resize emptied, after lockless readers left it
- * @shift: log2 of the number of buckets
- * @head: the chains, through struct klpsv_hdr.chain
- */
-struct klpsv_buckets {
-	struct rcu_head rcu;
-	u32 shift;
-	struct klpsv_hdr __rcu *head[];
-};
-
 /*
  * The smallest table: 1024 buckets (8 KB), so that a family of a few
  * hundred instances has chains of one.
  */
 #define KLPSV_TABLE_MIN_SHIFT	10
-
-/**
- * struct klpsv_table - the instances of one epoch, by object (table.c)
- * @buckets: where instances are added
- * @old: the array @buckets replaces, while its buckets move
- * @moved: buckets of @old moved so far
- * @walkers: walks in progress, during which the table keeps its size
- * @nr: instances in the table
- */
-struct klpsv_table {
-	struct klpsv_buckets __rcu *buckets;
-	struct klpsv_buckets __rcu *old;
-	u32 moved;
-	u32 walkers;
-	u64 nr;
-};
 
 /**
  * struct klpsv_index - one family's live data, shared by every patch

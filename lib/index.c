@@ -346,6 +346,22 @@ static void switch_to_next(struct klpsv_index *index)
 }
 
 /**
+ * klpsv_family_bind() - point a family's inlined lookups at its table
+ * @f: the family, its index and epoch set (or its index NULL)
+ *
+ * klpsv_get() looks for a hit in the table of @f's epoch; with no index,
+ * or no table of that epoch, it goes straight to the library.
+ */
+void klpsv_family_bind(struct klpsv_family *f)
+{
+	struct klpsv_table *t = NULL;
+
+	if (f->index && !f->retired)
+		t = klpsv_table_of(f->index, f->epoch);
+	WRITE_ONCE(f->table, t);
+}
+
+/**
  * klpsv_index_promote() - make the incoming version the live one
  * @f: the family, whose release runs on what the older epoch still holds
  * @index: its index, in transition
@@ -362,6 +378,7 @@ void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index)
 	unsigned long flags;
 
 	switch_to_next(index);
+	klpsv_family_bind(f);	/* its epoch's instances moved with the swap */
 	if (!breaking)
 		return;
 	if (index->next_count) {

@@ -142,6 +142,43 @@ out:
 }
 
 /**
+ * klpsv_instance_alloc() - allocate an instance no one claims yet
+ * @index: an index that owns its instances
+ * @obj: the object
+ * @epoch: the epoch
+ * @alloc_size: bytes of data after the header
+ * @version: version to record
+ * @gfp: allocation flags
+ *
+ * For the caller that serializes access to @obj: it links the instance,
+ * or frees it, under the index lock, where another claim on the object
+ * is settled (klpsv_get_or_alloc()).
+ *
+ * Return: the zeroed instance, or NULL when out of memory.
+ */
+struct klpsv_hdr *klpsv_instance_alloc(struct klpsv_index *index, void *obj,
+				       u32 epoch, u32 alloc_size,
+				       unsigned int version, gfp_t gfp)
+{
+	struct klpsv_hdr *hdr;
+
+	if (klpsv_fault_enabled() && !(gfp & __GFP_NOFAIL) &&
+	    klpsv_fault_alloc())
+		return NULL;
+	hdr = kzalloc(klpsv_instance_bytes(index, alloc_size),
+		      gfp | __GFP_NOWARN);
+	if (!hdr)
+		return NULL;
+	hdr->obj = obj;
+	hdr->version = version;
+	klpsv_census_add(index->id | epoch, hdr, 1);
+#ifdef KLPSV_HARNESS
+	klpsv_harness_claimed(index->id | epoch, hdr);
+#endif
+	return hdr;
+}
+
+/**
  * klpsv_instance_new() - claim an object in an epoch, or find its claim
  * @index: the index
  * @obj: the object
@@ -188,6 +225,17 @@ struct klpsv_hdr *klpsv_instance_new(struct klpsv_index *index, void *obj,
 	return hdr;
 }
 
+/* A format-2 instance, unlinked and unclaimed: after a grace period. */
+static void owned_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
+		       u32 epoch)
+{
+	struct klpsv_dead_instance *dead;
+
+	klpsv_census_add(index->id | epoch, hdr, -1);
+	dead = container_of(hdr, struct klpsv_dead_instance, hdr);
+	kfree_rcu(dead, rcu);
+}
+
 static void unclaim(struct klpsv_index *index, struct klpsv_table *claims,
 		    struct klpsv_hdr *hdr)
 	__must_hold(&index->lock)
@@ -209,8 +257,6 @@ void __klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
 			   u32 epoch)
 	__must_hold(&index->lock)
 {
-	struct klpsv_dead_instance *dead;
-
 	lockdep_assert_held(&index->lock);
 	if (!klpsv_index_owns(index)) {
 		klpsv_compat_shadow_free(hdr->obj, index->id | epoch);
@@ -218,9 +264,7 @@ void __klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
 	}
 	if (hdr->flags & KLPSV_HDR_CLAIMED)
 		unclaim(index, claims_of(index, epoch), hdr);
-	klpsv_census_add(index->id | epoch, hdr, -1);
-	dead = container_of(hdr, struct klpsv_dead_instance, hdr);
-	kfree_rcu(dead, rcu);
+	owned_free(index, hdr, epoch);
 }
 
 /**
@@ -266,6 +310,11 @@ void klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
 {
 	unsigned long flags;
 
+	/* In no table: the caller's alone, no lock to take. */
+	if (klpsv_index_owns(index) && !(hdr->flags & KLPSV_HDR_CLAIMED)) {
+		owned_free(index, hdr, epoch);
+		return;
+	}
 	spin_lock_irqsave(&index->lock, flags);
 	__klpsv_instance_free(index, hdr, epoch);
 	spin_unlock_irqrestore(&index->lock, flags);

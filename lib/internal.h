@@ -19,25 +19,6 @@
 
 #include "format.h"
 
-static inline struct klpsv_hdr __rcu **klpsv_bucket_of(struct klpsv_buckets *b,
-						       const void *obj)
-{
-	return &b->head[hash_ptr(obj, b->shift)];
-}
-
-static inline struct klpsv_hdr *klpsv_chain_find(struct klpsv_buckets *b,
-						 const void *obj)
-{
-	struct klpsv_hdr *hdr;
-
-	for (hdr = rcu_dereference_raw(*klpsv_bucket_of(b, obj)); hdr;
-	     hdr = rcu_dereference_raw(hdr->chain)) {
-		if (hdr->obj == obj)
-			return hdr;
-	}
-	return NULL;
-}
-
 /**
  * klpsv_table_find() - the instance of an object in a table
  * @t: the table
@@ -262,11 +243,15 @@ void klpsv_index_restart(struct klpsv_index *index,
 void klpsv_index_counts(struct klpsv_index *index, u64 *count, u64 *bytes);
 u64 klpsv_index_free_all(struct klpsv_family *f, struct klpsv_index *index);
 void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index);
+void klpsv_family_bind(struct klpsv_family *f);
 
 /* instance.c: allocation, lookup, linking, free */
 size_t klpsv_instance_bytes(const struct klpsv_index *index, u32 alloc_size);
 struct klpsv_hdr *__klpsv_claimed(struct klpsv_index *index, void *obj,
 				  u32 epoch);
+struct klpsv_hdr *klpsv_instance_alloc(struct klpsv_index *index, void *obj,
+				       u32 epoch, u32 alloc_size,
+				       unsigned int version, gfp_t gfp);
 struct klpsv_hdr *klpsv_instance_new(struct klpsv_index *index, void *obj,
 				     u32 epoch, u32 alloc_size,
 				     unsigned int version, unsigned int flags,

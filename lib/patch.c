@@ -217,6 +217,7 @@ static void release_family(struct klpsv_registry *reg, struct klpsv_patch *kp,
 			klpsv_patch_name(kp), f->name, freed);
 	__klpsv_index_release(reg, index);
 	f->index = NULL;
+	klpsv_family_bind(f);
 }
 
 /*

@@ -28,6 +28,8 @@
 
 /* The load (instances per bucket) that grows a table. */
 #define KLPSV_TABLE_MAX_LOAD	2
+/* How often (in instances) klpsv_table_fit() looks at a table's size. */
+#define KLPSV_TABLE_FIT_EVERY	32
 /* Buckets moved to the new array per insert or removal while resizing. */
 #define KLPSV_TABLE_MOVE	8
 
@@ -282,6 +284,14 @@ void klpsv_table_fit(struct klpsv_index *index, struct klpsv_table *t,
 	unsigned long flags;
 	unsigned int shift;
 
+	/*
+	 * Looked at every KLPSV_TABLE_FIT_EVERY instances: a table is then
+	 * at most that many past its load, and the common insert or removal
+	 * costs no reader section.
+	 */
+	if (likely(READ_ONCE(t->nr) % KLPSV_TABLE_FIT_EVERY) &&
+	    rcu_access_pointer(t->buckets))
+		return;
 	rcu_read_lock();
 	shift = wanted_shift(index, t);
 	rcu_read_unlock();

@@ -189,6 +189,7 @@ void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f,
 	}
 	f->mode = TAKE_NONE;
 	f->index = NULL;
+	klpsv_family_bind(f);
 }
 
 /* A tombstone: a live family is freed after the transition. */
@@ -421,6 +422,7 @@ int __klpsv_take_all(struct klpsv_registry *reg, struct klpsv_patch *kp)
 	for_each_family(kp, f, i) {
 		f->mode = TAKE_NONE;
 		f->index = NULL;
+		klpsv_family_bind(f);
 	}
 	for (pass = 0; pass < 2 && !err; pass++) {
 		for_each_family(kp, f, i) {
@@ -431,8 +433,11 @@ int __klpsv_take_all(struct klpsv_registry *reg, struct klpsv_patch *kp)
 				break;
 		}
 	}
-	if (!err)
+	if (!err) {
+		for_each_family(kp, f, i)
+			klpsv_family_bind(f);
 		return 0;
+	}
 	klpsv_refuse(reg, NULL, "%s: taking over family '%s' failed (%d): the patch is refused, the live data is as it was",
 		     klpsv_patch_name(kp), f->name, err);
 	/* The failed family is reverted already; those not taken are no-ops. */
