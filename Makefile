@@ -101,6 +101,7 @@ all-kernels: need-kernels
 
 unit:
 	$(MAKE) --no-print-directory -C tests/unit check
+	$(MAKE) --no-print-directory -C tests/unit check-format1
 
 vmtest: modules
 	tests/vm/run.sh $(KVER) $(CURDIR)/$(BUILD)

@@ -19,6 +19,8 @@
 #include "klp_model.h"
 #include "test.h"
 
+void kt_set_index_format(unsigned int format);	/* test_klpsv_common.c */
+
 struct frame {
 	const char *name;
 	void *thread;
@@ -189,8 +191,11 @@ int main(int argc, char **argv)
 			shim_log_echo(true);
 		} else if (!strcmp(argv[first], "-l")) {
 			list = true;
+		} else if (!strcmp(argv[first], "--format1")) {
+			/* indexes as format-1 klpsv makes them: shadow variables */
+			kt_set_index_format(1);
 		} else {
-			fprintf(stderr, "usage: %s [-v] [-l] [name-substring...]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-v] [-l] [--format1] [name-substring...]\n", argv[0]);
 			return 2;
 		}
 		first++;

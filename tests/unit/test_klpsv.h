@@ -75,6 +75,12 @@ void kt_for_each_instance(void (*fn)(void *obj, unsigned long id, void *data,
 unsigned long kt_census_reset(void);
 /* The format of the indexes the library creates next (0: the current). */
 void kt_set_index_format(unsigned int format);
+/* What an instance of @data bytes takes in such an index. */
+size_t kt_instance_bytes(size_t data);
+/* KLPSV_HDR_CLAIMED where a claimed instance carries it (format 2). */
+unsigned int kt_claimed_flag(void);
+/* Copy an index as it is, whatever its format's size. */
+void kt_index_copy(struct klpsv_index *dst, const struct klpsv_index *src);
 
 /*
  * Pending shells with shadow id @id (twins pre_patch reserved, not yet

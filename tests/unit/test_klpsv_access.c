@@ -143,7 +143,7 @@ TEST(klpsv_access_ctor_runs_once_outside_locks)
 	EXPECT_TRUE(klpsv_hdr_is_linked(hdr));
 	EXPECT_EQ(kt_index(ACC_ID)->count, 1ull);
 	/* format 2: the allocator's size class, room for the RCU head */
-	EXPECT_EQ(kt_index(ACC_ID)->bytes, (u64)kmalloc_size_roundup(24 + 16));
+	EXPECT_EQ(kt_index(ACC_ID)->bytes, (u64)kt_instance_bytes(16));
 	a->value = 5;
 	acc_put(a);
 

@@ -223,6 +223,28 @@ void kt_set_index_format(unsigned int format)
 	index_format = format;
 }
 
+size_t kt_instance_bytes(size_t data)
+{
+	size_t n = sizeof(struct klpsv_hdr) + data;
+
+	if (index_format == 1)
+		return n;
+	/* the allocator's size class, room for the RCU head once freed */
+	return kmalloc_size_roundup(max(n, sizeof(struct klpsv_hdr) + 16));
+}
+
+unsigned int kt_claimed_flag(void)
+{
+	return index_format == 1 ? 0 : KLPSV_HDR_CLAIMED;
+}
+
+void kt_index_copy(struct klpsv_index *dst, const struct klpsv_index *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	memcpy(dst, src, src->format >= 2 ? sizeof(*src) :
+			 offsetof(struct klpsv_index, claims));
+}
+
 static bool is_instance_id(unsigned long id)
 {
 	return id >> KLPSV_ID_MAGIC_SHIFT == KLPSV_ID_MAGIC &&
@@ -297,10 +319,18 @@ static void find_one(void *obj, unsigned long id, void *data, void *arg)
 
 struct klpsv_hdr *kt_hdr(void *obj, unsigned long id, unsigned int epoch)
 {
-	struct find_walk w = { .obj = obj, .id = id | epoch };
+	struct klpsv_hdr *hdr = klp_shadow_get(obj, id | epoch);
+	size_t i;
 
-	kt_for_each_instance(find_one, &w);
-	return w.found;
+	/* no lock taken: callable from a kt_for_each_instance() callback */
+	for (i = 0; !hdr && i < census_cap; i++) {
+		struct klpsv_hdr *h = census[i].hdr;
+
+		if (h && h != CENSUS_GONE && h->obj == obj &&
+		    census[i].id == (id | epoch))
+			hdr = h;
+	}
+	return hdr;
 }
 
 unsigned long kt_count(unsigned long id)

@@ -338,11 +338,13 @@ TEST(klpsv_format_newer_index_is_refused_untouched)
 {
 	static struct kt_snap before, after;
 	struct klpsv_index *index;
+	unsigned int format;
 	char want[256];
 
 	fmt_setup();
 	index = kt_index(FMT_ID);
 	ASSERT_NOT_NULL(index);
+	format = index->format;
 	index->format = KLPSV_FORMAT + 1;	/* written by a newer klpsv */
 	kt_snapshot(&before);
 	shim_log_clear();
@@ -359,7 +361,7 @@ TEST(klpsv_format_newer_index_is_refused_untouched)
 	EXPECT_EQ(index->version, 1u);
 	EXPECT_EQ(index->state, KLPSV_INDEX_LIVE);
 
-	index->format = KLPSV_FORMAT;
+	index->format = format;
 	fmt_finish();
 }
 

@@ -98,8 +98,8 @@ static void live_setup(unsigned int version)
 	ASSERT_NOT_NULL(kt_index(STATS_ID));
 	ASSERT_NOT_NULL(kt_index(TAG_ID));
 	kt_snapshot(&snap_before);
-	memcpy(&stats_before, kt_index(STATS_ID), sizeof(stats_before));
-	memcpy(&tag_before, kt_index(TAG_ID), sizeof(tag_before));
+	kt_index_copy(&stats_before, kt_index(STATS_ID));
+	kt_index_copy(&tag_before, kt_index(TAG_ID));
 	EXPECT_STREQ(stats_before.refusal, "");
 	shim_log_clear();
 }
