@@ -33,6 +33,38 @@
 #define BENCH_RAW_V1		0x62310001UL
 #define BENCH_RAW_V2		0x62320001UL
 
+/*
+ * What a raw shadow variable costs, for bytes_per_instance: upstream's
+ * struct klp_shadow (kernel/livepatch/shadow.c keeps it private, the same
+ * in 6.1 .. 6.19), which klp_shadow_alloc() allocates with the data
+ * behind it in one kzalloc(), and its table of 1 << BENCH_RAW_HASH_BITS
+ * buckets, a static array every shadow variable on the system shares.
+ * The kernel's layout spelled out, so the twin, whose struct rcu_head is
+ * liburcu's, counts what the kernel allocates (v1.c checks the size).
+ */
+struct bench_klp_shadow {
+	struct hlist_node node;
+	struct {			/* struct rcu_head */
+		void *next;
+		void (*func)(void *head);
+	} rcu_head;
+	void *obj;
+	unsigned long id;
+	char data[];
+};
+
+#define BENCH_RAW_HASH_BITS	12
+#define BENCH_RAW_TABLE_BYTES	((1UL << BENCH_RAW_HASH_BITS) *		\
+				 sizeof(struct hlist_head))
+
+/*
+ * One raw variable of @size bytes of data, as the allocator rounds it
+ * (the includer provides kmalloc_size_roundup(): the kernel's, or the
+ * shim's copy of its size classes).
+ */
+#define BENCH_RAW_BYTES(size)						\
+	kmalloc_size_roundup(sizeof(struct bench_klp_shadow) + (size))
+
 /* An object shadow data is attached to: 64 bytes, like a small struct. */
 struct bench_obj {
 	unsigned long words[8];

@@ -83,8 +83,10 @@ fi
 cat "$REPORT"
 
 missing=0
-for f in get_hit_1k get_hit_100k get_hit_1m get_miss_1m alloc_free takeover_1m \
-	 scaling_get_1m_vs_1k scaling_get_1m_vs_1k_raw max_hold_us overhead_bytes; do
+for f in get_hit_1k get_hit_100k get_hit_1m get_miss_1m alloc_free alloc_free_1m \
+	 takeover_1m scaling_get_1m_vs_1k scaling_get_1m_vs_1k_raw max_hold_us \
+	 max_hold_us_raw max_window_us max_window_us_raw bytes_per_instance \
+	 bytes_per_instance_raw; do
 	if ! grep -qE "^bench: $f (ratio|value)=[0-9.]+" "$REPORT"; then
 		echo "bench: figure $f missing or not a number"
 		missing=1

@@ -20,6 +20,10 @@
  *					(raw and k)
  *	takeover raw			v1 -> v2 by hand: get, alloc,
  *					convert, free (raw tables)
+ *	sizes				what a raw shadow variable of
+ *					struct bench_v1 costs: "ok sizes
+ *					raw_each=.. raw_table=.. struct=..
+ *					shadow=.."
  *
  * The timed commands run the KINDS block by block, in turns (see
  * BENCH_BLOCKS), so they share whatever the host does meanwhile; each
@@ -37,6 +41,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -322,6 +327,23 @@ static int raw_takeover(void)
 	return err;
 }
 
+/*
+ * A raw variable's bytes, rounded by this kernel's kmalloc size classes,
+ * and its table's: for bytes_per_instance_raw (guest.sh adds the table's
+ * share at its count).
+ */
+static int sizes(void)
+{
+	BUILD_BUG_ON(sizeof(struct rcu_head) !=
+		     sizeof(((struct bench_klp_shadow *)NULL)->rcu_head));
+	scnprintf(result, sizeof(result),
+		  "ok sizes raw_each=%zu raw_table=%lu struct=%zu shadow=%zu",
+		  BENCH_RAW_BYTES(sizeof(struct bench_v1)),
+		  BENCH_RAW_TABLE_BYTES, sizeof(struct bench_v1),
+		  sizeof(struct bench_klp_shadow));
+	return 0;
+}
+
 /* "raw,k,kg" into kind numbers; the number of kinds or an error. */
 static int parse_kinds(char *list, int *kinds)
 {
@@ -424,6 +446,8 @@ static int run(char *cmd)
 		return clear();
 	if (!strcmp(op, "takeover"))
 		return raw_takeover();
+	if (!strcmp(op, "sizes"))
+		return sizes();
 	return timed(op, cmd + skip);
 }
 

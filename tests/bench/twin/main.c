@@ -24,6 +24,7 @@
 #include <valgrind/callgrind.h>
 
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <klpsv_shim.h>
 
 #include "twin.h"
@@ -189,10 +190,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "twin: no debugfs families file\n");
 		return 1;
 	}
-	printf("meta overhead instances=%lu bytes=%lu struct=%zu\n",
-	       field(buf, "instances"),
-	       field(buf, "bytes") + field(buf, "index_bytes"),
-	       sizeof(struct bench_v1));
+	/*
+	 * bytes_per_instance: klpsv's from its debugfs, raw's from the
+	 * kmalloc size classes (the shim's copy of the kernel's) and its
+	 * table.
+	 */
+	printf("meta bytes instances=%lu bytes=%lu index_bytes=%lu raw_each=%zu raw_table=%lu struct=%zu shadow=%zu\n",
+	       field(buf, "instances"), field(buf, "bytes"),
+	       field(buf, "index_bytes"),
+	       BENCH_RAW_BYTES(sizeof(struct bench_v1)), BENCH_RAW_TABLE_BYTES,
+	       sizeof(struct bench_v1), sizeof(struct bench_klp_shadow));
 
 	/* klpsv's takeover: v2 enabled, replacing v1 (callbacks counted) */
 	snprintf(label, sizeof(label), "takeover/%lu/k", takeover_n);
