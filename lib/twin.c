@@ -180,6 +180,15 @@ int klpsv_twin_make(struct klpsv_family *family, struct klpsv_index *index,
 	int err;
 
 	*data = NULL;
+	/* Most objects have the twin pre_patch reserved: no allocation. */
+	spin_lock_irqsave(&index->lock, flags);
+	twin = __klpsv_claimed(index, obj, family->epoch);
+	if (twin)
+		err = __klpsv_twin_sync(family, index, obj, data, &stale);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (twin)
+		goto out;
+
 	klpsv_table_fit(index, &index->next, gfp);
 	twin = klpsv_instance_new(index, obj, family->epoch, family->alloc_size,
 				  klpsv_fver(family) | KLPSV_HDR_TWIN,
@@ -189,6 +198,7 @@ int klpsv_twin_make(struct klpsv_family *family, struct klpsv_index *index,
 	spin_lock_irqsave(&index->lock, flags);
 	err = __klpsv_twin_sync(family, index, obj, data, &stale);
 	spin_unlock_irqrestore(&index->lock, flags);
+out:
 	if (stale)
 		klpsv_drop(family, index, stale, family->epoch);
 	return err;
@@ -236,7 +246,15 @@ void klpsv_twin_finish(struct klpsv_family *family, struct klpsv_index *index,
 		twin = __klpsv_find(index, obj, family->epoch);
 		if (synced || __twin_in_sync(twin, old))
 			break;
+		/* A reserved or stale twin is brought up to date right here. */
+		if (__klpsv_claimed(index, obj, family->epoch)) {
+			err = __klpsv_twin_sync(family, index, obj, &data,
+						&stale);
+			twin = __klpsv_find(index, obj, family->epoch);
+			break;
+		}
 		spin_unlock_irqrestore(&index->lock, flags);
+		/* Old code made the object after pre_patch: a twin now. */
 		err = klpsv_twin_make(family, index, obj,
 				      GFP_KERNEL | __GFP_NOFAIL, &data);
 		synced = true;
