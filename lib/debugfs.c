@@ -29,6 +29,18 @@ static const char *state_name(unsigned int state)
 	return "?";
 }
 
+/* The buckets of every table of an index, its claims tables too. */
+static size_t index_bytes(struct klpsv_index *index)
+{
+	size_t n = klpsv_table_bytes(index, &index->instances) +
+		   klpsv_table_bytes(index, &index->next);
+
+	if (klpsv_index_owns(index))
+		n += klpsv_table_bytes(index, &index->claims) +
+		     klpsv_table_bytes(index, &index->next_claims);
+	return n;
+}
+
 static int families_show(struct seq_file *m, void *v)
 {
 	struct klpsv_registry *reg = klpsv_registry_get();
@@ -43,8 +55,7 @@ static int families_show(struct seq_file *m, void *v)
 			   index->layout, index->epoch,
 			   state_name(index->state),
 			   index->count + index->next_count, index->bytes,
-			   klpsv_table_bytes(index, &index->instances) +
-			   klpsv_table_bytes(index, &index->next),
+			   index_bytes(index),
 			   index->migrations, index->lost, index->owner);
 		if (klpsv_index_syncing(index))
 			seq_printf(m, " next_version=%u next_epoch=%u",
