@@ -161,6 +161,19 @@ void klpsv_index_restart(struct klpsv_index *index,
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 
+/*
+ * Only walks' shells are claimed, during transitions: once one has ended,
+ * the claims tables give their buckets back (a table still holding a
+ * claim keeps them; a claim to come gets buckets again).
+ */
+static void claims_unload(struct klpsv_index *index)
+{
+	if (!klpsv_index_owns(index))
+		return;
+	klpsv_table_unload(index, &index->claims);
+	klpsv_table_unload(index, &index->next_claims);
+}
+
 /**
  * klpsv_index_end() - a reverted transition: the live version stays
  * @index: the index, in transition
@@ -176,9 +189,7 @@ void klpsv_index_end(struct klpsv_index *index)
 	index->incoming_mod = NULL;
 	index->finishing = false;
 	spin_unlock_irqrestore(&index->lock, flags);
-	/* No code claims instances of the other epoch any more. */
-	if (klpsv_index_owns(index))
-		klpsv_table_unload(index, &index->next_claims);
+	claims_unload(index);
 }
 
 /**
@@ -379,6 +390,7 @@ void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index)
 
 	switch_to_next(index);
 	klpsv_family_bind(f);	/* its epoch's instances moved with the swap */
+	claims_unload(index);
 	if (!breaking)
 		return;
 	if (index->next_count) {
@@ -390,6 +402,4 @@ void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index)
 		spin_unlock_irqrestore(&index->lock, flags);
 	}
 	klpsv_table_reset(index, old.t);
-	if (klpsv_index_owns(index))
-		klpsv_table_unload(index, &index->next_claims);
 }
