@@ -102,43 +102,113 @@ static int hdr_ctor(void *obj, void *shadow_data, void *ctor_data)
 	return 0;
 }
 
+/* A format-2 instance, unlinked and unclaimed: after a grace period. */
+static void owned_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
+		       u32 epoch)
+{
+	struct klpsv_dead_instance *dead;
+
+	klpsv_census_add(index->id | epoch, hdr, -1);
+	dead = container_of(hdr, struct klpsv_dead_instance, hdr);
+	kfree_rcu(dead, rcu);
+}
+
+static void unclaim(struct klpsv_index *index, struct klpsv_table *claims,
+		    struct klpsv_hdr *hdr)
+	__must_hold(&index->lock)
+{
+	__klpsv_table_remove(index, claims, hdr);
+	hdr->flags &= ~KLPSV_HDR_CLAIMED;
+}
+
+static struct klpsv_hdr *instance_alloc(struct klpsv_index *index, void *obj,
+					u32 epoch, u32 alloc_size,
+					unsigned int version, gfp_t gfp)
+{
+	struct klpsv_hdr *hdr;
+
+	/* An injected failure fails an allocation, never a lookup. */
+	if (klpsv_fault_enabled() && !(gfp & __GFP_NOFAIL) &&
+	    klpsv_fault_alloc())
+		return NULL;
+	hdr = kzalloc(klpsv_instance_bytes(index, alloc_size),
+		      gfp | __GFP_NOWARN);
+	if (!hdr)
+		return NULL;
+	hdr->obj = obj;
+	hdr->version = version;
+	klpsv_census_add(index->id | epoch, hdr, 1);
+	return hdr;
+}
+
+/**
+ * __klpsv_instance_claim() - claim an allocated, unclaimed instance
+ * @index: an index that owns its instances, locked
+ * @hdr: the instance, from klpsv_instance_alloc()
+ * @epoch: its epoch
+ *
+ * Return: false when the index holds no instance of @epoch any more, or
+ * its claims table has no buckets (they could not be allocated).
+ */
+bool __klpsv_instance_claim(struct klpsv_index *index, struct klpsv_hdr *hdr,
+			    u32 epoch)
+	__must_hold(&index->lock)
+{
+	struct klpsv_table *claims;
+
+	if (!klpsv_table_of(index, epoch))
+		return false;
+	claims = claims_of(index, epoch);
+	if (!rcu_access_pointer(claims->buckets))
+		return false;
+	hdr->flags |= KLPSV_HDR_CLAIMED;
+	__klpsv_table_insert(index, claims, hdr);
+	return true;
+}
+
+/**
+ * klpsv_claims_fit() - give an epoch's claims table the buckets it needs
+ * @index: an index that owns its instances
+ * @epoch: the epoch
+ * @gfp: how to allocate them (never failing is not needed: a claim
+ *	without buckets fails as out of memory)
+ */
+void klpsv_claims_fit(struct klpsv_index *index, u32 epoch, gfp_t gfp)
+{
+	if (klpsv_table_of(index, epoch))
+		klpsv_table_fit(index, claims_of(index, epoch),
+				gfp & ~__GFP_NOFAIL);
+}
+
 /* klpsv_instance_new() for a format-2 index. */
 static struct klpsv_hdr *owned_new(struct klpsv_index *index, void *obj,
 				   u32 epoch, u32 alloc_size,
 				   struct hdr_init *init, gfp_t gfp)
 {
-	struct klpsv_hdr *hdr, *found = NULL;
-	struct klpsv_table *claims;
+	struct klpsv_hdr *hdr, *found;
 	unsigned long flags;
-	size_t bytes = klpsv_instance_bytes(index, alloc_size);
+	bool claimed = false;
 
-	hdr = kzalloc(bytes, gfp | __GFP_NOWARN);
+	klpsv_claims_fit(index, epoch, gfp);
+	hdr = instance_alloc(index, obj, epoch, alloc_size, init->version,
+			     gfp);
 	spin_lock_irqsave(&index->lock, flags);
-	claims = klpsv_table_of(index, epoch) ? claims_of(index, epoch) : NULL;
-	found = claims ? __klpsv_claimed(index, obj, epoch) : NULL;
-	if (found || !claims || !hdr)
-		goto out;
-	if (!rcu_access_pointer(claims->buckets) ||
-	    (klpsv_fault_enabled() && !(gfp & __GFP_NOFAIL) &&
-	     klpsv_fault_alloc())) {
-		found = NULL;
-		goto out;
+	found = __klpsv_claimed(index, obj, epoch);
+	if (hdr && !found) {
+		hdr->flags = init->flags;
+		claimed = __klpsv_instance_claim(index, hdr, epoch);
 	}
-	hdr->obj = obj;
-	hdr->version = init->version;
-	hdr->flags = init->flags | KLPSV_HDR_CLAIMED;
-	__klpsv_table_insert(index, claims, hdr);
-	klpsv_census_add(index->id | epoch, hdr, 1);
-	init->created = true;
 	spin_unlock_irqrestore(&index->lock, flags);
+	if (!claimed) {
+		if (hdr)
+			owned_free(index, hdr, epoch);
+		return found;
+	}
+	init->created = true;
 #ifdef KLPSV_HARNESS
 	klpsv_harness_claimed(index->id | epoch, hdr);
 #endif
 	return hdr;
-out:
-	spin_unlock_irqrestore(&index->lock, flags);
-	kfree(hdr);
-	return found;
 }
 
 /**
@@ -160,20 +230,12 @@ struct klpsv_hdr *klpsv_instance_alloc(struct klpsv_index *index, void *obj,
 				       u32 epoch, u32 alloc_size,
 				       unsigned int version, gfp_t gfp)
 {
-	struct klpsv_hdr *hdr;
+	struct klpsv_hdr *hdr = instance_alloc(index, obj, epoch, alloc_size,
+					       version, gfp);
 
-	if (klpsv_fault_enabled() && !(gfp & __GFP_NOFAIL) &&
-	    klpsv_fault_alloc())
-		return NULL;
-	hdr = kzalloc(klpsv_instance_bytes(index, alloc_size),
-		      gfp | __GFP_NOWARN);
-	if (!hdr)
-		return NULL;
-	hdr->obj = obj;
-	hdr->version = version;
-	klpsv_census_add(index->id | epoch, hdr, 1);
 #ifdef KLPSV_HARNESS
-	klpsv_harness_claimed(index->id | epoch, hdr);
+	if (hdr)
+		klpsv_harness_claimed(index->id | epoch, hdr);
 #endif
 	return hdr;
 }
@@ -206,10 +268,6 @@ struct klpsv_hdr *klpsv_instance_new(struct klpsv_index *index, void *obj,
 
 	*created = false;
 	if (klpsv_index_owns(index)) {
-		/* The claims table's buckets, outside the lock. */
-		if (klpsv_table_of(index, epoch))
-			klpsv_table_fit(index, claims_of(index, epoch),
-					gfp & ~__GFP_NOFAIL);
 		hdr = owned_new(index, obj, epoch, alloc_size, &init, gfp);
 		*created = init.created;
 		return hdr;
@@ -223,25 +281,6 @@ struct klpsv_hdr *klpsv_instance_new(struct klpsv_index *index, void *obj,
 					       gfp, hdr_ctor, &init);
 	*created = init.created;
 	return hdr;
-}
-
-/* A format-2 instance, unlinked and unclaimed: after a grace period. */
-static void owned_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
-		       u32 epoch)
-{
-	struct klpsv_dead_instance *dead;
-
-	klpsv_census_add(index->id | epoch, hdr, -1);
-	dead = container_of(hdr, struct klpsv_dead_instance, hdr);
-	kfree_rcu(dead, rcu);
-}
-
-static void unclaim(struct klpsv_index *index, struct klpsv_table *claims,
-		    struct klpsv_hdr *hdr)
-	__must_hold(&index->lock)
-{
-	__klpsv_table_remove(index, claims, hdr);
-	hdr->flags &= ~KLPSV_HDR_CLAIMED;
 }
 
 /**

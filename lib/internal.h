@@ -256,6 +256,9 @@ struct klpsv_hdr *klpsv_instance_new(struct klpsv_index *index, void *obj,
 				     u32 epoch, u32 alloc_size,
 				     unsigned int version, unsigned int flags,
 				     gfp_t gfp, bool *created);
+bool __klpsv_instance_claim(struct klpsv_index *index, struct klpsv_hdr *hdr,
+			    u32 epoch);
+void klpsv_claims_fit(struct klpsv_index *index, u32 epoch, gfp_t gfp);
 void __klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
 			   u32 epoch);
 void klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,

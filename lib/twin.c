@@ -100,6 +100,34 @@ int __klpsv_twin_sync(struct klpsv_family *family, struct klpsv_index *index,
 	return 0;
 }
 
+/* klpsv_twin_reserve() in an index that owns its instances: one lock hold. */
+static int reserve_owned(struct klpsv_family *family,
+			 struct klpsv_index *index, void *obj)
+{
+	struct klpsv_hdr *twin;
+	unsigned long flags;
+	bool claimed = false, moot;
+
+	klpsv_claims_fit(index, family->epoch, GFP_KERNEL);
+	twin = klpsv_instance_alloc(index, obj, family->epoch,
+				    family->alloc_size,
+				    klpsv_fver(family) | KLPSV_HDR_TWIN,
+				    GFP_KERNEL);
+	if (!twin)
+		return -ENOMEM;
+	twin->flags = KLPSV_HDR_PENDING;
+	spin_lock_irqsave(&index->lock, flags);
+	/* Old code freed the object meanwhile, or it has its twin. */
+	moot = !__klpsv_find(index, obj, index->epoch) ||
+	       __klpsv_claimed(index, obj, family->epoch);
+	if (!moot)
+		claimed = __klpsv_instance_claim(index, twin, family->epoch);
+	spin_unlock_irqrestore(&index->lock, flags);
+	if (!claimed)
+		klpsv_instance_free(index, twin, family->epoch);
+	return claimed || moot ? 0 : -ENOMEM;
+}
+
 /**
  * klpsv_twin_reserve() - allocate an object's twin, not converted yet
  * @family: the incoming family of a breaking change
@@ -124,6 +152,8 @@ int klpsv_twin_reserve(struct klpsv_family *family, struct klpsv_index *index,
 	bool created;
 
 	klpsv_table_fit(index, &index->next, GFP_KERNEL);
+	if (klpsv_index_owns(index))
+		return reserve_owned(family, index, obj);
 	twin = klpsv_instance_new(index, obj, family->epoch, family->alloc_size,
 				  klpsv_fver(family) | KLPSV_HDR_TWIN,
 				  KLPSV_HDR_PENDING, GFP_KERNEL, &created);
