@@ -369,6 +369,9 @@ klpsv_chain_find(struct klpsv_buckets *b, const void *obj)
 	return NULL;
 }
 
+/* klpsv_get() where its inlined hit path did not hit (lib/access.c). */
+void *klpsv_get_slow(struct klpsv_family *family, void *obj);
+
 /**
  * klpsv_get() - find an object's instance of a family
  * @family: the family
@@ -384,12 +387,11 @@ klpsv_chain_find(struct klpsv_buckets *b, const void *obj)
  *
  * Context: any context but NMI.  On PREEMPT_RT in hard IRQ context (or
  * with IRQs off), where the index's spinlock_t cannot be taken, only an
- * instance already at the family's version is found; one that would need
- * a migration or a twin reads as NULL there.
+ * instance already at the family's version (or at a newer one that kept
+ * its members in place) is found; one that would need a migration or a
+ * twin reads as NULL there.
  * Return: the instance's data, or NULL if @obj has none.
  */
-void *klpsv_get_slow(struct klpsv_family *family, void *obj);
-
 static __always_inline void *klpsv_get(struct klpsv_family *family,
 					void *obj)
 {

@@ -49,9 +49,14 @@ static void *get_slow(struct klpsv_family *family, struct klpsv_index *index,
 		/* A newer additive version keeps our members in place. */
 		if (klpsv_hdr_version(hdr) >= klpsv_fver(family))
 			return hdr + 1;
+		if (!klpsv_compat_may_lock())
+			return NULL;
 		klpsv_migrate_in_place(family, index, obj, &data);
 		return data;
 	}
+	/* Hard IRQ on PREEMPT_RT: only what needs no lock (Contexts). */
+	if (!klpsv_compat_may_lock())
+		return NULL;
 	if (!klpsv_makes_twins(family, index))
 		return hdr ? twin_if_promoted(family, index, obj) : NULL;
 	if (!hdr && !klpsv_lookup(index, obj, READ_ONCE(index->epoch)))
@@ -77,9 +82,6 @@ static noinline void *get_checked(struct klpsv_family *family,
 		return hdr + 1;
 	if (!hdr && !klpsv_index_syncing(index))
 		return NULL;	/* no data, and no transition to make it */
-	/* Hard IRQ on PREEMPT_RT: only what needs no lock (Contexts). */
-	if (!klpsv_compat_may_lock())
-		return NULL;
 	return get_slow(family, index, obj, hdr);
 }
 

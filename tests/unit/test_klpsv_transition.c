@@ -1407,12 +1407,14 @@ TEST(klpsv_transition_revert_additive_releases_new_members)
  * Transition model point 5: on PREEMPT_RT the index lock sleeps, so in a
  * hard IRQ (here: the shim's PREEMPT_RT with IRQs off, as in an
  * HRTIMER_MODE_HARD callback) an accessor takes no lock.  A get returns
- * what it finds at its version without one (an instance to migrate or a
- * twin to make reads as NULL there); the calls that need the lock
+ * what it finds at its version, or at a newer one that kept its members
+ * in place, without one (an instance to migrate or a twin to make reads
+ * as NULL there); the calls that need the lock
  * refuse with a warning.  Back in task context, the get migrates.
  */
 TEST(klpsv_transition_hard_irq_on_preempt_rt_takes_no_lock)
 {
+	struct stats_v1 *o;
 	struct stats_v2 *n;
 	unsigned long flags;
 
@@ -1431,6 +1433,11 @@ TEST(klpsv_transition_hard_irq_on_preempt_rt_takes_no_lock)
 	EXPECT_NULL(n2_get(&sess[0]));	/* to migrate: not here */
 	EXPECT_NULL(n2_get(&sess[6]));	/* no data */
 	EXPECT_NOT_NULL(o1_get(&sess[0]));	/* old code's, as it is */
+	/* old code, on an instance new code migrated in place: v1 kept */
+	o = o1_get(&sess[1]);
+	EXPECT_NOT_NULL(o);
+	if (o)
+		o1_put(o);
 	EXPECT_NULL(n2_get_or_alloc(&sess[6], GFP_ATOMIC, NULL));
 	EXPECT_WARNINGS(1);
 	local_irq_restore(flags);

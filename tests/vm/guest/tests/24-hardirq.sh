@@ -109,11 +109,9 @@ hirq $H2 "irq $ALL" "$(rt "" "1 2 3 4")" "$(rt "$ALL" "5 6 7 8")" \
 hirq $H2 "get 1" "1" "" "$(rt 4 5)"
 hirq $H2 "irq $ALL" "$(rt 1 "1 2 3 4")" "$(rt "2 3 4 5 6 7 8" "5 6 7 8")" \
 	"$(rt 5 "6 5 5 5")"
-# Old code, on an instance new code migrated: at v2, not at old code's
-# version, so NULL on PREEMPT_RT (without the lock it is not looked at
-# further); elsewhere the additive instance serves v1 as well.
-hirq $H1 "irq 1 2 3 4" "$(rt "2 3 4" "1 2 3 4")" "$(rt 1 "")" \
-	"$(rt "4 4 4" "7 6 6 6")"
+# Old code, on an instance new code migrated: at v2, which kept v1's
+# members in place, so it serves v1 as well, with no lock taken.
+hirq $H1 "irq 1 2 3 4" "1 2 3 4" "" "$(rt "6 4 4 4" "7 6 6 6")"
 still_open $H2
 finish $H2
 unload_mod $H1
