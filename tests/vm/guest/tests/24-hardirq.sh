@@ -118,22 +118,22 @@ unload_mod $H1
 expect_field $H2 hirq version 2
 expect_field $H2 hirq instances 4
 # After the transition every instance is at v2: hits on every kernel.
-hirq $H2 "irq $ALL" "1 2 3 4" "5 6 7 8" "$(rt "6 5 5 5" "8 7 7 7")"
+hirq $H2 "irq $ALL" "1 2 3 4" "5 6 7 8" "$(rt "7 5 5 5" "8 7 7 7")"
 
 # v2 -> v3 in a new layout, held open.  Old code's instances stay at v2.
 hold_open $H3
-hirq $H2 "irq $ALL" "1 2 3 4" "5 6 7 8" "$(rt "7 6 6 6" "9 8 8 8")"
+hirq $H2 "irq $ALL" "1 2 3 4" "5 6 7 8" "$(rt "8 6 6 6" "9 8 8 8")"
 # New code: on PREEMPT_RT a twin to make is NULL; elsewhere the get
 # makes it and the put writes it through with down, in hard IRQ.
 hirq $H3 "irq $ALL" "$(rt "" "1 2 3 4")" "$(rt "$ALL" "5 6 7 8")" \
 	"$(rt "" "10 9 9 9")"
 # A twin made in process context is still one to refresh: NULL on
 # PREEMPT_RT for as long as the transition runs.
-hirq $H3 "get 1" "1" "" "$(rt 8 11)"
+hirq $H3 "get 1" "1" "" "$(rt 9 11)"
 hirq $H3 "irq $ALL" "$(rt "" "1 2 3 4")" "$(rt "$ALL" "5 6 7 8")" \
 	"$(rt "" "12 10 10 10")"
 # Old code sees every write new code made, written through.
-hirq $H2 "irq 1 2 3 4" "1 2 3 4" "" "$(rt "9 7 7 7" "13 11 11 11")"
+hirq $H2 "irq 1 2 3 4" "1 2 3 4" "" "$(rt "10 7 7 7" "13 11 11 11")"
 if [ $RT = 0 ]; then
 	# New code creates and frees data of an object only it knows.
 	hirq $H3 "irqalloc 5" "5" "" "1"
@@ -147,7 +147,7 @@ expect_field $H3 hirq version 3
 expect_field $H3 hirq epoch 1
 expect_field $H3 hirq instances 4
 # The twins took over, refreshed with old code's last writes: hits.
-hirq $H3 "irq $ALL" "1 2 3 4" "5 6 7 8" "$(rt "10 8 8 8" "14 12 12 12")"
+hirq $H3 "irq $ALL" "1 2 3 4" "5 6 7 8" "$(rt "11 8 8 8" "14 12 12 12")"
 
 disable_lp $H3
 left=$(grep '^family=' $KLPSV_DEBUGFS/$H3/families)
