@@ -4,9 +4,9 @@
  * unlinking, release and free.
  *
  * Rules every function here keeps (Documentation/design.rst):
- * - an instance is in use while it is linked in its index, or pending (a
- *   twin shell whose step has not run); whoever unlinks it, under the
- *   index lock, owns freeing it;
+ * - an instance is in use while it is linked in its index, or claimed (a
+ *   walk's shell whose step has not run); whoever unlinks or unclaims it,
+ *   under the index lock, owns freeing it;
  * - the index lock is never taken inside a klp_shadow constructor or
  *   destructor, so klp_shadow_* may be called with it held (format 1).
  */
@@ -24,12 +24,13 @@
  * allocates them, finds them only through the index's tables, and frees
  * them after a grace period.  An index of format 1, made by older klpsv
  * code that may still run, keeps them as klp_shadow variables, which is
- * how that code finds and frees them.  Either way an instance that
- * exists but is not linked yet (a pending shell, an instance being
- * constructed) is claimed: a second claim on the same object and epoch
- * finds it instead of making another.
+ * how that code finds and frees them.  Either way a walk's shell that is
+ * not linked yet is claimed: a second claim on the same object and epoch
+ * finds it instead of making another.  (In format 1 the caller's new
+ * instance is claimed too; in format 2 it is settled when it is linked.)
+ *
+ * A format-2 instance, once freed: the grace period's head in its data.
  */
-/* A format-2 instance, once freed: the grace period's head in its data. */
 struct klpsv_dead_instance {
 	struct klpsv_hdr hdr;
 	struct rcu_head rcu;
