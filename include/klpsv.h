@@ -250,10 +250,12 @@ struct klpsv_family {
 	/* the family's live index, set at takeover */
 	struct klpsv_index *index;
 	/*
-	 * the index's table that holds this version's instances, or NULL:
-	 * where klpsv_get()'s inlined hit path looks (lib/access.c)
+	 * the index's table that holds this version's instances, or NULL,
+	 * and the index's live epoch: where klpsv_get()'s inlined hit path
+	 * looks, and what it checks (lib/access.c)
 	 */
 	struct klpsv_table *table;
+	const u32 *live_epoch;
 	/* computed from @layout by klpsv_enable_patch() */
 	u32 fingerprint;
 	/* layout epoch of this version, set at takeover */
@@ -401,16 +403,20 @@ static __always_inline void *klpsv_get(struct klpsv_family *family,
 
 	if (likely(t)) {
 		/*
-		 * A hit is right in any table: an instance of this object at
-		 * this version (not a twin) is this version's data.  The
-		 * version is acquired, pairing with the release that
-		 * published the data.  Everything else, a miss included, is
-		 * the library's (instances may be moving between buckets).
+		 * A hit is an instance of this object at this version (not
+		 * a twin) while the family's epoch is the live one: a version
+		 * number revived in another epoch may have another layout.
+		 * The version is acquired, pairing with the release that
+		 * published the data, so the epoch read after it is at least
+		 * the one that instance was made in.  Everything else, a miss
+		 * included, is the library's (instances may be moving between
+		 * buckets, a transition may be running).
 		 */
 		rcu_read_lock();
 		hdr = klpsv_chain_find(rcu_dereference_raw(t->buckets), obj);
 		hit = hdr && smp_load_acquire(&hdr->version) ==
-			     klpsv_fver(family);
+			     klpsv_fver(family) &&
+		      READ_ONCE(*family->live_epoch) == family->epoch;
 		rcu_read_unlock();
 		if (likely(hit))
 			return hdr + 1;

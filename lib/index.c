@@ -360,15 +360,19 @@ static void switch_to_next(struct klpsv_index *index)
  * klpsv_family_bind() - point a family's inlined lookups at its table
  * @f: the family, its index and epoch set (or its index NULL)
  *
- * klpsv_get() looks for a hit in the table of @f's epoch; with no index,
- * or no table of that epoch, it goes straight to the library.
+ * klpsv_get() looks for a hit in the table of @f's epoch, and takes it
+ * while that epoch is the index's live one; with no index, or no table of
+ * that epoch, it goes straight to the library.
  */
 void klpsv_family_bind(struct klpsv_family *f)
 {
 	struct klpsv_table *t = NULL;
 
-	if (f->index && !f->retired)
+	if (f->index && !f->retired) {
+		/* Set before its code runs, for the life of its module. */
+		f->live_epoch = &f->index->epoch;
 		t = klpsv_table_of(f->index, f->epoch);
+	}
 	WRITE_ONCE(f->table, t);
 }
 

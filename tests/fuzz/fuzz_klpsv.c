@@ -666,14 +666,16 @@ static void do_free(bool old, unsigned int i)
 /* Old code that a later takeover cut off finds nothing. */
 static void zombie_get(unsigned int i)
 {
-	struct klpsv_index *index = kt_index(STATS_ID);
-
 	if (!zombie)
 		return;
 #ifndef FUZZ_BUG6_EPOCH_WRAP_REACHES_CUT_OFF_CODE
-	if (index && (zombie->fam.epoch == index->epoch ||
-		      zombie->fam.epoch == index->next_epoch))
-		return;
+	{
+		struct klpsv_index *index = kt_index(STATS_ID);
+
+		if (index && (zombie->fam.epoch == index->epoch ||
+			      zombie->fam.epoch == index->next_epoch))
+			return;
+	}
 #endif
 	tr("zombie %s get obj %u\n", mname(zombie), i);
 	if (klpsv_get(&zombie->fam, &objs[i]))

@@ -146,6 +146,12 @@ SEEDS = {
     [held("v3"), new(0), force(), disable()] +
     [enable("v3"), disable()] * 15 +
     [enable("v3"), new(0), new(1), zombie(0), zombie(1), disable()],
+    # the same, the family revived at the cut-off code's version number in
+    # another epoch: the zombie's inlined lookup must not take its data
+    "zombie_same_version": [enable("v2")] + fill(2) +
+    [held("v3"), new(0), force(), disable()] +
+    [enable("v3"), disable()] * 14 +
+    [enable("v2"), new(0), new(1), zombie(0), zombie(1), disable()],
 }
 
 

@@ -16,6 +16,7 @@ static void family_reset(struct klpsv_family *f)
 {
 	f->index = NULL;
 	f->table = NULL;
+	f->live_epoch = NULL;
 	f->fingerprint = 0;
 	f->epoch = 0;
 	f->alloc_size = 0;
