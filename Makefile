@@ -24,12 +24,15 @@ KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h lib/*.[ch]) \
 # when instances were klp_shadow variables.  Pinned: tests/format1/ builds
 # the chain sample's patches from it, lib, include and sample sources alike,
 # so that a format-2 patch is tested taking over from a real format-1 one
-# (guest test 05-format1.sh), whatever lib/ and include/ become.  Taken from
-# this clone's history at build time (git archive) into
-# build/<kver>/tests/format1/klpsv/.  The full id: a short one may grow
-# ambiguous as history grows.
+# (guest test 05-format1.sh), whatever lib/ and include/ become.  Vendored
+# as tests/format1/klpsv-efa3031.tar.gz (git archive of KLPSV_F1_PATHS, so
+# that a build needs no git history), extracted into
+# build/<kver>/tests/format1/klpsv/; where the clone holds the commit,
+# tests/format1/check.sh also checks the archive against it.  The full id:
+# a short one may grow ambiguous as history grows.
 KLPSV_F1_COMMIT := efa303167c991e18d0389fdf7512a1cd111a0790
 KLPSV_F1_PATHS := lib include klpsv.kbuild samples/chain
+KLPSV_F1_TAR := tests/format1/klpsv-efa3031.tar.gz
 F1_DIR = $(BUILD)/tests/format1/klpsv
 
 KCFLAGS_EXTRA := $(if $(filter 1,$(WERROR)),-Werror)
@@ -81,20 +84,17 @@ modules: need-kernels
 		mkdir -p $(BUILD)/$$(dirname $$f); \
 		cmp -s $$f $(BUILD)/$$f || cp $$f $(BUILD)/$$f; \
 	done
-	@c=$$(git -C $(CURDIR) rev-parse -q --verify '$(KLPSV_F1_COMMIT)^{commit}') || { \
-		echo "format-1 klpsv, commit $(KLPSV_F1_COMMIT), is not in this clone's history:" \
-			"tests/format1/ builds patches from it; clone without --depth" \
-			"(or run 'git fetch --unshallow')" >&2; exit 1; }; \
+	@c=$(KLPSV_F1_COMMIT); \
 	[ "$$(cat $(F1_DIR)/.commit 2>/dev/null)" = "$$c" ] || { \
 		rm -rf $(F1_DIR) && mkdir -p $(F1_DIR) && \
-		git -C $(CURDIR) archive "$$c" $(KLPSV_F1_PATHS) | tar -x -C $(F1_DIR) && \
+		tar -xzf $(KLPSV_F1_TAR) -C $(F1_DIR) && \
 		grep -Eq '^#define KLPSV_FORMAT[[:space:]]+1([[:space:]]|$$)' $(F1_DIR)/lib/format.h || { \
 			echo "commit $(KLPSV_F1_COMMIT) is not klpsv format 1 (lib/format.h)" >&2; exit 1; } && \
 		echo "$$c" >$(F1_DIR)/.commit; }
 	$(MAKE) -j$(JOBS) -C $(KDIR) M=$(CURDIR)/$(BUILD) W=1 \
 		KCFLAGS="$(KCFLAGS_EXTRA)" $(if $(SPARSE),C=2 CF=-Wsparse-error) modules
 	@tests/format1/check.sh $(CURDIR) $(CURDIR)/$(BUILD) \
-		$$(git rev-parse '$(KLPSV_F1_COMMIT)^{commit}') $(KLPSV_F1_PATHS)
+		$(KLPSV_F1_COMMIT) $(KLPSV_F1_TAR) $(KLPSV_F1_PATHS)
 
 all-kernels: need-kernels
 	@set -e; for k in $(ALL_KVERS); do $(MAKE) --no-print-directory modules KVER=$$k; done

@@ -5,22 +5,29 @@
 # nothing of this tree's library, and this tree's modules nothing of the
 # format-1 library (both have include/klpsv.h; ccflags-y is per directory).
 #
-#   tests/format1/check.sh TOP BUILD COMMIT PATHS...
+#   tests/format1/check.sh TOP BUILD COMMIT TAR PATHS...
 #
-# TOP is the git checkout, BUILD the per-kernel build directory, COMMIT
-# the full id of the format-1 commit, PATHS what was taken from it.
+# TOP is the source tree, BUILD the per-kernel build directory, COMMIT
+# the full id of the format-1 commit, TAR (relative to TOP) the archive of
+# PATHS taken from it.
 
 set -eu
 TOP=$1
 BUILD=$2
 COMMIT=$3
-shift 3
+TAR=$TOP/$4
+shift 4
 F1=$BUILD/tests/format1
 fail() { echo "format1: $*" >&2; exit 1; }
 
-# The extracted sources are the commit's, unmodified.
-git -C "$TOP" archive "$COMMIT" "$@" | tar -d -C "$F1/klpsv" >/dev/null 2>&1 ||
-	fail "$F1/klpsv differs from commit $COMMIT: delete it and build again"
+# The extracted sources are the archive's, unmodified.
+tar -dzf "$TAR" -C "$F1/klpsv" >/dev/null 2>&1 ||
+	fail "$F1/klpsv differs from $TAR: delete it and build again"
+# And the archive is the commit's, where this clone holds it.
+if git -C "$TOP" rev-parse -q --verify "$COMMIT^{commit}" >/dev/null 2>&1; then
+	git -C "$TOP" archive "$COMMIT" "$@" | tar -d -C "$F1/klpsv" >/dev/null 2>&1 ||
+		fail "$TAR is not commit $COMMIT's $*"
+fi
 
 for ko in "$F1"/*.ko; do
 	[ "$(modinfo -F klpsv_source "$ko")" = "$COMMIT" ] ||
