@@ -245,7 +245,7 @@ u64 klpsv_index_free_all(struct klpsv_family *f, struct klpsv_index *index);
 void klpsv_index_promote(struct klpsv_family *f, struct klpsv_index *index);
 void klpsv_family_bind(struct klpsv_family *f);
 
-/* instance.c: allocation, lookup, linking, free */
+/* store.c: where instances live; instance.c: in their index */
 size_t klpsv_instance_bytes(const struct klpsv_index *index, u32 alloc_size);
 struct klpsv_hdr *__klpsv_claimed(struct klpsv_index *index, void *obj,
 				  u32 epoch);
@@ -258,6 +258,8 @@ struct klpsv_hdr *klpsv_instance_new(struct klpsv_index *index, void *obj,
 				     gfp_t gfp, bool *created);
 bool __klpsv_instance_claim(struct klpsv_index *index, struct klpsv_hdr *hdr,
 			    u32 epoch);
+void __klpsv_unclaim(struct klpsv_index *index, struct klpsv_hdr *hdr,
+		     u32 epoch);
 void klpsv_claims_fit(struct klpsv_index *index, u32 epoch, gfp_t gfp);
 void __klpsv_instance_free(struct klpsv_index *index, struct klpsv_hdr *hdr,
 			   u32 epoch);
