@@ -104,6 +104,20 @@ void *klpsv_get_slow(struct klpsv_family *family, void *obj)
 }
 
 /*
+ * An instance a walk published where the caller was about to make one is
+ * handed out instead: linked at the family's version or a newer one in
+ * place, not a twin, not one a failed step left older.
+ */
+static bool __hands_out(struct klpsv_family *family, struct klpsv_index *index,
+			struct klpsv_hdr *hdr)
+	__must_hold(&index->lock)
+{
+	return __klpsv_find(index, hdr->obj, family->epoch) == hdr &&
+	       !klpsv_hdr_is_twin(hdr) &&
+	       klpsv_hdr_version(hdr) >= klpsv_fver(family);
+}
+
+/*
  * The caller's allocation found an instance it did not make: a walk's
  * pending shell (the revert walk's shell to send a new-only object back,
  * or a twin pre_patch reserved) of an object the caller has since freed,
@@ -129,10 +143,7 @@ static bool resolve_found(struct klpsv_family *family,
 		__klpsv_instance_free(index, hdr, family->epoch);
 	} else if (cur == hdr) {
 		again = false;
-		/* Published at our version: not one a failed step left older. */
-		if (__klpsv_find(index, obj, family->epoch) == hdr &&
-		    !klpsv_hdr_is_twin(hdr) &&
-		    klpsv_hdr_version(hdr) >= klpsv_fver(family))
+		if (__hands_out(family, index, hdr))
 			*found = hdr;
 	}
 	spin_unlock_irqrestore(&index->lock, flags);
@@ -189,8 +200,7 @@ static bool __publish_new(struct klpsv_family *family,
 		if (cur && (cur->flags & KLPSV_HDR_PENDING)) {
 			__klpsv_instance_free(index, cur, family->epoch);
 		} else if (cur) {
-			if (klpsv_hdr_is_linked(cur) && !klpsv_hdr_is_twin(cur) &&
-			    klpsv_hdr_version(cur) >= klpsv_fver(family))
+			if (__hands_out(family, index, cur))
 				*found = cur;
 			return false;
 		}
