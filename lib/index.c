@@ -36,7 +36,10 @@ struct klpsv_index *__klpsv_index_create(struct klpsv_registry *reg,
 
 	if (klpsv_fault_alloc())
 		return NULL;
-	/* An index of format 1, as older code makes it, ends before claims. */
+	/*
+	 * An index of format 1, as older code makes it, ends before claims;
+	 * format 2's claims tables start zeroed, without buckets.
+	 */
 	index = kzalloc(format >= 2 ? sizeof(*index) :
 			offsetof(struct klpsv_index, claims), GFP_KERNEL);
 	if (!index)
@@ -59,10 +62,6 @@ struct klpsv_index *__klpsv_index_create(struct klpsv_registry *reg,
 		klpsv_table_destroy(&index->next);
 		kfree(index);
 		return NULL;
-	}
-	if (klpsv_index_owns(index)) {
-		klpsv_table_init_lazy(&index->claims);
-		klpsv_table_init_lazy(&index->next_claims);
 	}
 	spin_lock_init(&index->lock);
 	lockdep_register_key(&index->lock_key);

@@ -197,7 +197,6 @@ int __klpsv_check_live(struct klpsv_registry *reg, struct klpsv_patch *kp);
 
 /* table.c: the instances of one epoch, by object */
 int klpsv_table_init(struct klpsv_table *t);
-void klpsv_table_init_lazy(struct klpsv_table *t);
 void klpsv_table_destroy(struct klpsv_table *t);
 void __klpsv_table_insert(struct klpsv_index *index, struct klpsv_table *t,
 			  struct klpsv_hdr *hdr);

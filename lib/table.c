@@ -99,16 +99,6 @@ int klpsv_table_init(struct klpsv_table *t)
 }
 
 /**
- * klpsv_table_init_lazy() - make an empty table without buckets yet
- * @t: the table, found only under the index lock; klpsv_table_fit()
- *	gives it buckets before its first insert
- */
-void klpsv_table_init_lazy(struct klpsv_table *t)
-{
-	memset(t, 0, sizeof(*t));
-}
-
-/**
  * klpsv_table_destroy() - free an empty table no code can reach any more
  * @t: the table
  */
