@@ -62,18 +62,34 @@ void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
 	step = mine ? klpsv_step_from(family, from) : NULL;
 	if (!step || !step->down)
 		return;
-	/* Marked a twin, so old code's fast path waits for the down step. */
-	old = klpsv_instance_new(index, twin->obj, epoch, alloc_size,
-				 from | KLPSV_HDR_TWIN, KLPSV_HDR_PENDING, gfp,
-				 &created);
+	/*
+	 * In an index that owns its instances the older instance stays
+	 * private, claimed by no one, until it is linked: the transition may
+	 * end meanwhile, and a claim must not outlive its epoch.  Marked a
+	 * twin until linked, so that old code's fast path never takes it
+	 * before the down step has filled it.
+	 */
+	if (klpsv_index_owns(index)) {
+		old = klpsv_instance_alloc(index, twin->obj, epoch, alloc_size,
+					   from | KLPSV_HDR_TWIN, gfp);
+		created = true;
+	} else {
+		old = klpsv_instance_new(index, twin->obj, epoch, alloc_size,
+					 from | KLPSV_HDR_TWIN,
+					 KLPSV_HDR_PENDING, gfp, &created);
+	}
 	if (!old || !created)
 		return;
 	spin_lock_irqsave(&index->lock, flags);
-	/* Still our shell, whatever happens to it next. */
-	mine = __klpsv_claimed(index, twin->obj, epoch) == old &&
-	       (old->flags & KLPSV_HDR_PENDING);
-	/* Still a breaking transition in which old code may run. */
+	/* Ours to link: no one else's instance or claim in the way. */
+	if (klpsv_index_owns(index))
+		mine = !__klpsv_claimed(index, twin->obj, epoch);
+	else
+		mine = __klpsv_claimed(index, twin->obj, epoch) == old &&
+		       (old->flags & KLPSV_HDR_PENDING);
+	/* Still the breaking transition in which old code may run. */
 	if (mine && klpsv_makes_twins(family, index) && !index->finishing &&
+	    index->epoch == epoch &&
 	    __klpsv_find(index, twin->obj, family->epoch) == twin &&
 	    !klpsv_hdr_is_twin(twin) &&
 	    __twin_send_back(family, index, step, twin, old)) {
@@ -81,9 +97,9 @@ void klpsv_twin_share(struct klpsv_family *family, struct klpsv_index *index,
 		/* The generation, then the mark that makes it a twin. */
 		smp_store_release(&twin->version,
 				  klpsv_fver(family) | KLPSV_HDR_TWIN);
-		mine = false;
+		old = NULL;
 	}
-	if (mine)
+	if (old && (mine || klpsv_index_owns(index)))
 		__klpsv_instance_free(index, old, epoch);
 	spin_unlock_irqrestore(&index->lock, flags);
 }

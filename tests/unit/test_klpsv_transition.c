@@ -505,6 +505,46 @@ TEST(klpsv_transition_new_object_seen_by_old_code_with_down)
 	kt_end();
 }
 
+/*
+ * Regression (the threaded model check): the transition ends while new
+ * code's klpsv_twin_share() is between allocating an object's older
+ * instance and linking it.  That instance must go, with no claim of it
+ * left behind in the older epoch for a later transition to find.
+ */
+static void transition_ends_now(void *obj, unsigned long id, void *data)
+{
+	if (id != (STATS_ID | 0)) {	/* new code's own instance: rearm */
+		klpm_after_shadow_alloc(obj, transition_ends_now);
+		return;
+	}
+	EXPECT_EQ(klpm_transition_finish(), 0);
+}
+
+TEST(klpsv_transition_new_object_shared_as_the_transition_ends)
+{
+	struct klpsv_hdr *hdr;
+	struct stats_v3 *n;
+
+	old_v2();
+	new_begin(n3_fams);
+	klpm_after_shadow_alloc(&sess[5], transition_ends_now);
+	n = n3_get_or_alloc(&sess[5], GFP_KERNEL, NULL);
+	ASSERT_NOT_NULL(n);
+	EXPECT_NULL(klpm_transition_patch());	/* the hook ended it */
+	n->touches = 42;
+	n3_put(n);
+	hdr = kt_hdr(&sess[5], STATS_ID, 1);
+	ASSERT_NOT_NULL(hdr);
+	EXPECT_EQ(hdr->version, 3);	/* live, not a twin */
+	EXPECT_NULL(kt_hdr(&sess[5], STATS_ID, 0));
+	EXPECT_EQ(kt_instances(), (unsigned long)NR_OLD + 1);
+	EXPECT_EQ(down_calls[5], 0u);
+	EXPECT_EQ(klpm_disable(&newm.patch), 0);
+	kmod_exit(&newm);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
 static void expect_old_restored(unsigned long extra)
 {
 	struct klpsv_index *index = kt_index(STATS_ID);
