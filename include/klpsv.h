@@ -211,6 +211,51 @@ struct klpsv_step {
 	klpsv_dtor_t release;
 };
 
+/**
+ * struct klpsv_raw - raw klp_shadow variables a family adopts
+ * @id: the shadow id that older, hand-written patches use with
+ *	klp_shadow_*() (0, 1, SUSE's KLP_SHADOW_ID(bsc, n), ...); never a
+ *	KLPSV_ID()
+ * @size: the bytes those patches allocate for it (the kernel keeps no
+ *	size): at least @layout.size
+ * @layout: the raw data's layout, KLPSV_LAYOUT() of a struct that
+ *	describes it
+ * @up: converts a raw variable into the family's version (@from is the
+ *	raw data); run again on the same instance at every access of new
+ *	code while the transition lasts, so it sets every member it derives
+ *	from the raw data and keeps the others
+ * @down: optional; converts back: at klpsv_put() during the transition
+ *	it writes new code's changes through to the raw variable, and an
+ *	object new code creates then gets a raw variable that old code sees
+ * @release: optional; releases what a raw variable owns when klpsv frees
+ *	it: after its data was imported, or when new code frees the object.
+ *	It runs as the kernel's klp_shadow destructors do, under
+ *	klp_shadow's spinlock with IRQs off: it must not sleep
+ *
+ * The first klpsv patch of a family whose objects carry raw shadow data
+ * takes it over (Documentation/api.rst, "Moving an existing chain to
+ * klpsv"): during the transition new code works on an instance converted
+ * from the raw variable, which old code keeps using; after it, every
+ * raw variable left of @id is imported and freed.  A later klpsv patch
+ * may keep the declaration: it is ignored once the family has data.
+ */
+struct klpsv_raw {
+	unsigned long id;
+	size_t size;
+	struct klpsv_layout layout;
+	klpsv_step_fn up;
+	klpsv_step_fn down;
+	klpsv_dtor_t release;
+};
+
+/**
+ * KLPSV_RAW() - fill the raw predecessors of a family declaration
+ * @...: struct klpsv_raw initializers
+ */
+#define KLPSV_RAW(...)							\
+	.raw = (const struct klpsv_raw[]){ __VA_ARGS__ },		\
+	.nr_raw = ARRAY_SIZE(((const struct klpsv_raw[]){ __VA_ARGS__ }))
+
 struct klpsv_index;
 struct klpsv_table;
 
@@ -228,6 +273,9 @@ struct klpsv_table;
  * @nr_steps: number of entries in @steps
  * @retired: a tombstone: the patch drops the family; instances left by
  *	the predecessor are freed after the transition with @steps' release
+ * @raw: raw klp_shadow variables of older, hand-written patches that the
+ *	family takes over when it has no data yet (see &struct klpsv_raw)
+ * @nr_raw: number of entries in @raw
  *
  * Declare it with KLPSV_FAMILY(), which also generates typed accessors.
  * The members after the "private:" marker belong to the library.
@@ -243,6 +291,8 @@ struct klpsv_family {
 	const struct klpsv_step *steps;
 	unsigned int nr_steps;
 	bool retired;
+	const struct klpsv_raw *raw;
+	unsigned int nr_raw;
 
 	/* private: */
 	/* sizeof() the accessors' type, set by KLPSV_FAMILY() */
@@ -266,6 +316,8 @@ struct klpsv_family {
 	unsigned int mode;
 	/* the index's migration count before the running takeover */
 	u64 migrations_before;
+	/* taking raw variables over: set and cleared under the index lock */
+	bool adopting;
 };
 
 /**
