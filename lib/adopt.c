@@ -203,8 +203,9 @@ void klpsv_adopt_share(struct klpsv_family *f, struct klpsv_index *index,
 	if (f->adopting && __klpsv_find(index, hdr->obj, f->epoch) == hdr &&
 	    !klpsv_hdr_is_twin(hdr) &&
 	    !klpsv_run_step(raw->down, hdr->obj, hdr + 1, rdata)) {
-		/* What down wrote, then the mark: converted from now on. */
+		/* The caller holds it; converted from now on. */
 		WRITE_ONCE(hdr->flags, hdr->flags | KLPSV_HDR_HELD);
+		/* What down wrote, then the mark. */
 		smp_store_release(&hdr->version,
 				  klpsv_fver(f) | KLPSV_HDR_TWIN);
 		created = false;
