@@ -1362,8 +1362,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tr("arm: allocation %lu of the next operation fails\n",
 			   alloc_fail_next);
 			break;
-		case 16: /* the nth step of the next load fails (adopting:
-			  * of the next operation) */
+		case 16: /* the nth step of the next load (or op) fails */
 			step_fail_next = 1 + b % 8;
 			tr("arm: step %u of the next load fails (adopting: of the next operation)\n",
 			   step_fail_next);
