@@ -969,6 +969,50 @@ static bool epoch_refused(enum kind k)
 }
 
 /*
+ * A transition to @f completed: after it, an instance whose migration or
+ * import fails (an injected allocation or step failure) is freed and
+ * counted as lost (include/klpsv.h, klpsv_step_fn; lib/migrate.c,
+ * lib/twin.c): an object the model has may be gone then, and only then,
+ * each one counted in index->lost.  @adopted: the import of raw
+ * variables, where only the object whose up step failed (or any, for an
+ * allocation failure) may be lost.
+ */
+static void check_lost(struct fmod *f, u64 lost_before, bool adopted)
+{
+	struct klpsv_index *index = kt_index(STATS_ID);
+	unsigned int i, lost = 0;
+
+	if (!index)
+		fail("no index after the transition");
+	for (i = 0; i < NOBJ; i++) {
+		void *data;
+
+		if (!mo[i].has)
+			continue;
+		data = klpsv_get(&f->fam, &objs[i]);
+		if (data) {
+			klpsv_put(&f->fam, data);
+			continue;
+		}
+		if (!injected())
+			fail("object %u lost after the transition, no failure injected",
+			     i);
+		if (adopted && !shim_fail_count() &&
+		    !(raw_step_failed & BIT(i)))
+			fail("object %u lost at the import, its up step did not fail",
+			     i);
+		tr("  object %u lost after the transition (failure injected)\n",
+		   i);
+		mo[i].has = false;
+		mo[i].val = 0;
+		lost++;
+	}
+	if (index->lost - lost_before != lost)
+		fail("index lost %llu after the transition, the model %u",
+		     index->lost - lost_before, lost);
+}
+
+/*
  * The first klpsv patch's transition completed (by @f): every raw
  * variable was imported and released, each object's counter is kept,
  * and an object is lost only where an injected failure made its import
@@ -977,9 +1021,7 @@ static bool epoch_refused(enum kind k)
 static void check_import(struct fmod *f, unsigned long raw_before,
 			 unsigned long released_before, u64 lost_before)
 {
-	struct klpsv_index *index = kt_index(STATS_ID);
 	unsigned long n = klpm_shadow_count(RAW_ID);
-	unsigned int i, lost = 0;
 
 	if (n)
 		fail("%lu raw variables left after the import", n);
@@ -988,32 +1030,7 @@ static void check_import(struct fmod *f, unsigned long raw_before,
 		     raw_before, raw_released - released_before);
 	if (READ_ONCE(f->fam.adopting))
 		fail("%s still adopting after its transition", mname(f));
-	if (!index)
-		fail("no index after the import");
-	for (i = 0; i < NOBJ; i++) {
-		void *data;
-
-		if (!mo[i].has || mo[i].new_only)
-			continue;
-		data = klpsv_get(&f->fam, &objs[i]);
-		if (data) {
-			klpsv_put(&f->fam, data);
-			continue;
-		}
-		if (!injected())
-			fail("object %u lost at the import, no failure injected",
-			     i);
-		if (!shim_fail_count() && !(raw_step_failed & BIT(i)))
-			fail("object %u lost at the import, its up step did not fail",
-			     i);
-		tr("  object %u lost at the import (failure injected)\n", i);
-		mo[i].has = false;
-		mo[i].val = 0;
-		lost++;
-	}
-	if (index->lost - lost_before != lost)
-		fail("index lost %llu at the import, the model %u",
-		     index->lost - lost_before, lost);
+	check_lost(f, lost_before, true);
 }
 
 /*
@@ -1125,15 +1142,16 @@ static void finish(bool force)
 		/* the forced-out code keeps using the live epoch */
 		forced_epochs |= BIT(kt_index(STATS_ID)->epoch);
 	}
-	if (adopt) {
+	if (adopt)
 		raw_before = klpm_shadow_count(RAW_ID);
-		released = raw_released;
-		lost = kt_index(STATS_ID)->lost;
-	}
+	released = raw_released;
+	lost = kt_index(STATS_ID)->lost;
 	if (klpm_transition_finish())
 		fail("klpm_transition_finish() failed");
 	if (adopt && !reversed)
 		check_import(incoming, raw_before, released, lost);
+	else if (!reversed && !force && injected())
+		check_lost(incoming, lost, false);
 	if (reversed) {
 		/* the predecessor stays, its data as old code saw it */
 		for (i = 0; i < NOBJ; i++) {

@@ -152,6 +152,12 @@ SEEDS = {
     [held("v3"), new(0), force(), disable()] +
     [enable("v3"), disable()] * 14 +
     [enable("v2"), new(0), new(1), zombie(0), zombie(1), disable()],
+    # an allocation failure at the end of a breaking transition: the
+    # instance old code made and new code never saw cannot be migrated; it
+    # is freed and counted as lost (the model had no such case)
+    "breaking_finish_lost": [enable("v1"), held("v3"), old(0),
+                             fail_alloc(1), finish(), new(0), new(5),
+                             disable()],
     # The raw era (no klpsv patch installed: old and new code are a
     # hand-written patch with a raw klp_shadow variable), then the first
     # klpsv patch adopts it: both sides see each other's writes, new code
