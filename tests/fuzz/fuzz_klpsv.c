@@ -1238,7 +1238,7 @@ static void teardown(void)
 	disable();
 	if (live)
 		fail("teardown: %s still live", mname(live));
-	/* the raw era's data, as the model has it: the hand-written patch goes */
+	/* the raw era's data is the model's: the hand-written patch goes */
 	check_raw();
 	klp_shadow_free_all(RAW_ID, NULL);
 	all_freed();
