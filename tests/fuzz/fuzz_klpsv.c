@@ -44,6 +44,28 @@
  * must leave everything as it was (all or nothing); an access may return
  * NULL (the documented error path) and change nothing.
  *
+ * The raw era (issue 13, struct klpsv_raw): while no klpsv patch is
+ * installed, the code that runs (old and new code alike) is a
+ * hand-written patch that keeps the counter in a raw klp_shadow variable,
+ * a u32 under the id RAW_ID (((bsc << 6) | n), SUSE style), through
+ * klp_shadow_get(), klp_shadow_get_or_alloc() and klp_shadow_free().
+ * Every version above declares it with KLPSV_RAW() (up: raw -> touches,
+ * down: touches -> raw saturated to u32), so the first klpsv patch adopts
+ * the raw data: during its held transition old code (raw) and new code
+ * (klpsv) see each other's writes (new code converts at each access, its
+ * put writes through with down, so what it keeps is the saturated value;
+ * an object it creates gets a raw variable), a down that fails at a put
+ * loses that write, an object whose raw variable could not be made is new
+ * code's alone; finish imports every raw variable (none is left, each
+ * counter is kept, a failed import loses just that object and is counted
+ * in index->lost); a revert leaves the raw variables as old code and
+ * new code's write-through left them, and what new code alone had goes.
+ * A later klpsv patch ignores the declaration.  Step failures armed
+ * during an adoption apply to the next operation (an access, the import)
+ * rather than to the next load.  After every operation the raw variables
+ * are the model's (none at all once a klpsv patch is live); at teardown the
+ * hand-written patch frees its own, and nothing may be left.
+ *
  * FUZZ_KLPSV_TRACE=1 prints every operation as it runs.
  */
 #include <stdint.h>
@@ -208,6 +230,68 @@ static const struct klpsv_step steps4[] = {
 	{ .from = KLPSV_V(3), .layout = L3, .up = up34 },
 };
 
+/*
+ * The raw era: a hand-written patch's counter, a raw klp_shadow variable
+ * of four bytes under a non-klpsv id, which every version adopts.
+ */
+#define KLP_SHADOW_ID(bsc, n)	(((unsigned long)(bsc) << 6) | (n))
+#define RAW_ID		KLP_SHADOW_ID(0x5f5a, 1)
+
+struct sraw { u32 touches; };
+
+#define LRAW KLPSV_LAYOUT(struct sraw, KLPSV_FIELD(struct sraw, touches))
+
+/* The objects shadow data is attached to. */
+#define NOBJ 8
+
+static struct { char b[16]; } objs[NOBJ];
+
+/* Objects whose raw step failed in this operation, and releases. */
+static unsigned int raw_step_failed;
+static unsigned long raw_released;
+
+static int raw_step_hook(void *obj)
+{
+	if (!step_hook())
+		return 0;
+	if (obj >= (void *)objs && obj < (void *)(objs + NOBJ))
+		raw_step_failed |= BIT((typeof(&objs[0]))obj - objs);
+	return -EIO;
+}
+
+static void raw_release(void *obj, void *data)
+{
+	raw_released++;
+}
+
+#define RAW_STEPS(n, type)						\
+static int up_raw_##n(void *obj, const void *from, void *to)		\
+{									\
+	if (raw_step_hook(obj))						\
+		return -EIO;						\
+	((type *)to)->touches = ((const struct sraw *)from)->touches;	\
+	return 0;							\
+}									\
+static int down_##n##_raw(void *obj, const void *from, void *to)	\
+{									\
+	if (raw_step_hook(obj))						\
+		return -EIO;						\
+	((struct sraw *)to)->touches =					\
+		sat32(((const type *)from)->touches);			\
+	return 0;							\
+}									\
+static const struct klpsv_raw raw##n[] = {				\
+	{ .id = RAW_ID, .size = sizeof(struct sraw), .layout = LRAW,	\
+	  .up = up_raw_##n, .down = down_##n##_raw,			\
+	  .release = raw_release },					\
+}
+
+RAW_STEPS(1, struct s1);
+RAW_STEPS(2, struct s2);
+RAW_STEPS(2b, struct s2b);
+RAW_STEPS(3, struct s3);
+RAW_STEPS(4, struct s4);
+
 /* A version of the family, as a patch may declare it. */
 struct vdef {
 	const char *tag;
@@ -222,20 +306,22 @@ struct vdef {
 	/* the model's view of the steps: from (version, layout), additive? */
 	struct { unsigned int v; int layout; bool additive; } from[2];
 	unsigned int nr_from;
+	const struct klpsv_raw *raw;	/* KLPSV_RAW(): one entry */
 };
 
 static const struct vdef vdefs[] = {
 	{ "v1", 1, 0, L1, sizeof(struct s1), NULL, 0,
-	  offsetof(struct s1, touches), false, { }, 0 },
+	  offsetof(struct s1, touches), false, { }, 0, raw1 },
 	{ "v2", 2, 0, L2, sizeof(struct s2), steps2, 1,
-	  offsetof(struct s2, touches), false, { { 1, 0, true } }, 1 },
+	  offsetof(struct s2, touches), false, { { 1, 0, true } }, 1, raw2 },
 	{ "v2b", 2, 1, L2b, sizeof(struct s2b), steps2b, 1,
-	  offsetof(struct s2b, touches), false, { { 1, 0, false } }, 1 },
+	  offsetof(struct s2b, touches), false, { { 1, 0, false } }, 1,
+	  raw2b },
 	{ "v3", 3, 0, L3, sizeof(struct s3), steps3, 2,
 	  offsetof(struct s3, touches), true,
-	  { { 2, 0, false }, { 1, 0, false } }, 2 },
+	  { { 2, 0, false }, { 1, 0, false } }, 2, raw3 },
 	{ "v4", 4, 0, L4, sizeof(struct s4), steps4, 1,
-	  offsetof(struct s4, touches), true, { { 3, 0, true } }, 1 },
+	  offsetof(struct s4, touches), true, { { 3, 0, true } }, 1, raw4 },
 };
 #define NR_VDEFS ARRAY_SIZE(vdefs)
 
@@ -273,6 +359,8 @@ static struct fmod *fmod_load(const struct vdef *v, bool replace)
 	f->fam.steps = v->steps;
 	f->fam.nr_steps = v->nr_steps;
 	f->fam.type_size = v->type_size;
+	f->fam.raw = v->raw;
+	f->fam.nr_raw = 1;
 	f->fams[0] = &f->fam;
 	snprintf(name, sizeof(name), "fz_%s_%u", v->tag, f->serial);
 	kmod_load(&f->m, name, f->fams);
@@ -294,14 +382,11 @@ static void detach_holder(void)
 /* ---------------------------------------------------------------------
  * The reference model.
  */
-#define NOBJ 8
-
 enum kind { K_REFUSE, K_NEW, K_SAME, K_ADD, K_BREAK };
 static const char *const kind_name[] = {
 	"refused", "new", "same", "additive", "breaking"
 };
 
-static struct { char b[16]; } objs[NOBJ];
 
 static struct mobj {
 	bool has;	/* the object has data */
@@ -407,6 +492,15 @@ static struct fmod *new_side(void)
 	return incoming ? incoming : live;
 }
 
+/*
+ * The first klpsv patch's transition, from the raw era: it adopts the raw
+ * data (a load from nothing installed is always a new family).
+ */
+static bool adopting(void)
+{
+	return incoming && !live;
+}
+
 /* What @kind a load of @v gets from the model's point of view. */
 static enum kind expect_kind(const struct vdef *v, bool replace)
 {
@@ -489,6 +583,39 @@ static void check_index(void)
 	if (all != live_n + next_n)
 		fail("%lu klpsv shadow variables, the index has %lu + %lu",
 		     all, live_n, next_n);
+}
+
+/*
+ * The raw variables against the model: while no klpsv patch is live, an
+ * object has one exactly when it has data that old code sees, holding the
+ * counter; once one is live, there is none.
+ */
+static void check_raw(void)
+{
+	unsigned long want = 0, n = klpm_shadow_count(RAW_ID);
+	unsigned int i;
+
+	if (live) {
+		if (n)
+			fail("%lu raw variables left while %s is live", n,
+			     mname(live));
+		return;
+	}
+	for (i = 0; i < NOBJ; i++) {
+		struct sraw *r = klp_shadow_get(&objs[i], RAW_ID);
+		bool has = mo[i].has && !mo[i].new_only;
+
+		if (!!r != has)
+			fail("object %u: raw variable %s, model %s", i,
+			     r ? "present" : "absent",
+			     has ? "present" : "absent");
+		if (r && r->touches != mo[i].val)
+			fail("object %u: raw counter %u, model %llu", i,
+			     r->touches, mo[i].val);
+		want += has;
+	}
+	if (n != want)
+		fail("%lu raw variables, the model has %lu", n, want);
 }
 
 /* Every object read through @f, which is the newest code: as modelled. */
@@ -574,6 +701,50 @@ static bool old_code_sees_it(unsigned int i)
 	return true;
 }
 
+/*
+ * The hand-written patch's access: old code of the first klpsv patch's
+ * transition, or any code before it.  Data only new code has (it could
+ * not give it a raw variable) is not its: it neither finds it nor
+ * allocates over it (design.rst, Limits).
+ */
+static void raw_access(bool old, unsigned int i, u64 delta, bool alloc)
+{
+	struct mobj *o = &mo[i];
+	bool sees = o->has && !o->new_only;
+	struct sraw *r;
+
+	tr("%s raw obj %u delta %llu%s\n", old ? "old" : "new", i, delta,
+	   alloc ? "" : " (get only)");
+	if (o->new_only)
+		alloc = false;
+	r = alloc ? klp_shadow_get_or_alloc(&objs[i], RAW_ID, sizeof(*r),
+					    GFP_KERNEL, NULL, NULL) :
+		    klp_shadow_get(&objs[i], RAW_ID);
+	if (!r) {
+		tr("  -> NULL%s\n", injected() ? " (failure injected)" : "");
+		if (injected())
+			return;
+		if (sees || alloc)
+			fail("raw code: object %u: %s returned NULL, model has %s",
+			     i, alloc ? "klp_shadow_get_or_alloc" :
+			     "klp_shadow_get", o->has ? "data" : "no data");
+		return;
+	}
+	if (!sees) {
+		if (!alloc)
+			fail("raw code: object %u: klp_shadow_get found data the model does not have",
+			     i);
+		o->has = true;
+		o->val = 0;
+		o->new_only = false;
+	}
+	if (r->touches != o->val)
+		fail("raw code: object %u: counter %u, model %llu", i,
+		     r->touches, o->val);
+	r->touches += delta;
+	o->val = r->touches;
+}
+
 static void access(bool old, unsigned int i, u64 delta, bool alloc)
 {
 	struct fmod *f = old ? old_side() : new_side();
@@ -581,11 +752,15 @@ static void access(bool old, unsigned int i, u64 delta, bool alloc)
 	struct mobj *o = &mo[i];
 	bool other = old && syncing() && f != n;
 	bool sees = o->has && !(other && o->new_only);
+	unsigned int failures;
 	u64 want, got;
 	void *data;
 
-	if (!f)
+	if (!f) {
+		/* no klpsv code on this side: the hand-written patch */
+		raw_access(old, i, delta, alloc);
 		return;
+	}
 	tr("%s %s obj %u delta %llu%s\n", old ? "old" : "new", mname(f), i,
 	   delta, alloc ? "" : " (get only)");
 	/* design.rst, Limits: old code does not allocate over new-only data */
@@ -617,6 +792,15 @@ static void access(bool old, unsigned int i, u64 delta, bool alloc)
 		o->val = 0;
 		o->new_only = !old && tkind == K_BREAK &&
 			      (incoming || forced_old) && !old_code_sees_it(i);
+		/* adopting, it gets a raw variable (down), unless injected */
+		if (!old && adopting()) {
+			o->new_only = !klp_shadow_get(&objs[i], RAW_ID);
+			if (o->new_only)
+				tr("  new code's alone: no raw variable\n");
+			if (o->new_only && !injected())
+				fail("new code (%s): object %u: created while adopting, no raw variable for old code",
+				     mname(f), i);
+		}
 	}
 	want = other ? old_view(f, n, o->val) : o->val;
 	got = read_ctr(f, data);
@@ -625,7 +809,20 @@ static void access(bool old, unsigned int i, u64 delta, bool alloc)
 		     old ? "old" : "new", mname(f), i, got, want);
 	got = (got + delta) & width_mask(f);
 	write_ctr(f, data, got);
+	failures = step_failures;
 	klpsv_put(&f->fam, data);
+	if (!old && adopting() && !o->new_only) {
+		/*
+		 * Written through to the raw variable with down (saturated),
+		 * which the next access converts again; if down failed, the
+		 * raw variable, and so the counter, stays as it was.
+		 */
+		if (step_failures == failures)
+			o->val = sat32(got);
+		else
+			tr("  put: down failed, the write is lost\n");
+		return;
+	}
 	/* new code then sees what old code left (its twin is refreshed) */
 	o->val = got;
 }
@@ -633,11 +830,28 @@ static void access(bool old, unsigned int i, u64 delta, bool alloc)
 static void do_free(bool old, unsigned int i)
 {
 	struct fmod *f = old ? old_side() : new_side();
+	unsigned long released = raw_released;
+	bool had_raw;
 
-	if (!f)
+	if (!f) {
+		/* the hand-written patch: its own data only */
+		tr("%s raw free obj %u\n", old ? "old" : "new", i);
+		klp_shadow_free(&objs[i], RAW_ID, NULL);
+		if (!mo[i].new_only) {
+			mo[i].has = false;
+			mo[i].val = 0;
+		}
 		return;
+	}
 	tr("%s %s free obj %u\n", old ? "old" : "new", mname(f), i);
+	had_raw = klp_shadow_get(&objs[i], RAW_ID);
 	klpsv_free(&f->fam, &objs[i]);
+	/* adopting, new code's free takes the raw variable too (release) */
+	if (had_raw && adopting() &&
+	    (klp_shadow_get(&objs[i], RAW_ID) || raw_released != released + 1))
+		fail("new code (%s): free of object %u while adopting: raw variable %s, %lu release(s)",
+		     mname(f), i, klp_shadow_get(&objs[i], RAW_ID) ?
+		     "left" : "gone", raw_released - released);
 	mo[i].has = false;
 	mo[i].new_only = false;
 	mo[i].val = 0;
@@ -755,6 +969,71 @@ static bool epoch_refused(enum kind k)
 }
 
 /*
+ * A transition to @f completed: after it, an instance whose migration or
+ * import fails (an injected allocation or step failure) is freed and
+ * counted as lost (include/klpsv.h, klpsv_step_fn; lib/migrate.c,
+ * lib/twin.c): an object the model has may be gone then, and only then,
+ * each one counted in index->lost.  @adopted: the import of raw
+ * variables, where only the object whose up step failed (or any, for an
+ * allocation failure) may be lost.
+ */
+static void check_lost(struct fmod *f, u64 lost_before, bool adopted)
+{
+	struct klpsv_index *index = kt_index(STATS_ID);
+	unsigned int i, lost = 0;
+
+	if (!index)
+		fail("no index after the transition");
+	for (i = 0; i < NOBJ; i++) {
+		void *data;
+
+		if (!mo[i].has)
+			continue;
+		data = klpsv_get(&f->fam, &objs[i]);
+		if (data) {
+			klpsv_put(&f->fam, data);
+			continue;
+		}
+		if (!injected())
+			fail("object %u lost after the transition, no failure injected",
+			     i);
+		if (adopted && !shim_fail_count() &&
+		    !(raw_step_failed & BIT(i)))
+			fail("object %u lost at the import, its up step did not fail",
+			     i);
+		tr("  object %u lost after the transition (failure injected)\n",
+		   i);
+		mo[i].has = false;
+		mo[i].val = 0;
+		lost++;
+	}
+	if (index->lost - lost_before != lost)
+		fail("index lost %llu after the transition, the model %u",
+		     index->lost - lost_before, lost);
+}
+
+/*
+ * The first klpsv patch's transition completed (by @f): every raw
+ * variable was imported and released, each object's counter is kept,
+ * and an object is lost only where an injected failure made its import
+ * fail (index->lost counts it).  Before the model moves on.
+ */
+static void check_import(struct fmod *f, unsigned long raw_before,
+			 unsigned long released_before, u64 lost_before)
+{
+	unsigned long n = klpm_shadow_count(RAW_ID);
+
+	if (n)
+		fail("%lu raw variables left after the import", n);
+	if (raw_released - released_before != raw_before)
+		fail("%lu raw variables before the import, %lu released",
+		     raw_before, raw_released - released_before);
+	if (READ_ONCE(f->fam.adopting))
+		fail("%s still adopting after its transition", mname(f));
+	check_lost(f, lost_before, true);
+}
+
+/*
  * Load a module of @v: module init.  With @hold the transition stays
  * open; without, every task switches at once (it is finished right
  * after enable, with no failure injected any more: after the transition
@@ -804,6 +1083,21 @@ static void load(const struct vdef *v, bool hold, bool replace)
 		fail("load %s accepted, model: refused", v->tag);
 	if (klpm_transition_patch() != &f->m.patch)
 		fail("load %s: no transition running", v->tag);
+	/* only the first klpsv patch adopts; a later one ignores KLPSV_RAW */
+	if (READ_ONCE(f->fam.adopting) != (k == K_NEW))
+		fail("load %s (%s): adopting is %d", v->tag, kind_name[k],
+		     READ_ONCE(f->fam.adopting));
+	{
+		char line[96];
+
+		snprintf(line, sizeof(line),
+			 "%s: family 'stats': adopting raw shadow id %#lx",
+			 mname(f), RAW_ID);
+		if (!shim_log_find(line) != (k != K_NEW))
+			fail("load %s (%s): log line \"%s\" %s", v->tag,
+			     kind_name[k], line, k == K_NEW ? "missing" :
+			     "present");
+	}
 	holder = f;
 	if (was_forced)
 		cut_forced_old();
@@ -814,8 +1108,14 @@ static void load(const struct vdef *v, bool hold, bool replace)
 	tkind = k;
 	reversed = false;
 	if (!hold) {
+		unsigned long raw_before = klpm_shadow_count(RAW_ID);
+		unsigned long released = raw_released;
+		u64 lost = k == K_NEW ? kt_index(STATS_ID)->lost : 0;
+
 		if (klpm_transition_finish())
 			fail("klpm_transition_finish() failed");
+		if (k == K_NEW)
+			check_import(f, raw_before, released, lost);
 		live = f;
 		incoming = NULL;
 		for (i = 0; i < NOBJ; i++)
@@ -826,6 +1126,9 @@ static void load(const struct vdef *v, bool hold, bool replace)
 /* The running transition completes (its direction decides how). */
 static void finish(bool force)
 {
+	bool adopt = adopting();
+	unsigned long raw_before = 0, released = 0;
+	u64 lost = 0;
 	unsigned int i;
 
 	if (!incoming)
@@ -839,14 +1142,25 @@ static void finish(bool force)
 		/* the forced-out code keeps using the live epoch */
 		forced_epochs |= BIT(kt_index(STATS_ID)->epoch);
 	}
+	if (adopt)
+		raw_before = klpm_shadow_count(RAW_ID);
+	released = raw_released;
+	lost = kt_index(STATS_ID)->lost;
 	if (klpm_transition_finish())
 		fail("klpm_transition_finish() failed");
+	if (adopt && !reversed)
+		check_import(incoming, raw_before, released, lost);
+	else if (!reversed && !force && injected())
+		check_lost(incoming, lost, false);
 	if (reversed) {
 		/* the predecessor stays, its data as old code saw it */
 		for (i = 0; i < NOBJ; i++) {
 			if (!live) {
-				mo[i].has = false;
-				mo[i].val = 0;
+				/* the raw era: what new code alone had goes */
+				if (mo[i].new_only) {
+					mo[i].has = false;
+					mo[i].val = 0;
+				}
 			} else if (mo[i].has) {
 				mo[i].val = old_view(live, incoming, mo[i].val);
 			}
@@ -864,6 +1178,8 @@ static void finish(bool force)
 	}
 	live = incoming;
 	incoming = NULL;
+	if (adopt)
+		check_all(live, "after the import");
 }
 
 static void revert(void)
@@ -922,6 +1238,10 @@ static void teardown(void)
 	disable();
 	if (live)
 		fail("teardown: %s still live", mname(live));
+	/* the raw era's data is the model's: the hand-written patch goes */
+	check_raw();
+	klp_shadow_free_all(RAW_ID, NULL);
+	all_freed();
 	if (kt_instances())
 		fail("teardown: %lu instances left after the last disable",
 		     kt_instances());
@@ -995,6 +1315,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		op_no++;
 		step_failures = 0;
+		raw_step_failed = 0;
+		/* adopting, a step failure armed is for this operation */
+		if (!loads && step_fail_next && adopting() &&
+		    op % 18 != 15 && op % 18 != 16) {
+			step_calls = 0;
+			step_fail_at = step_fail_next;
+			step_fail_next = 0;
+		}
 		alloc_fail_now = alloc_fail_next;
 		alloc_fail_next = 0;
 		/* a load arms it itself, after what the test does first */
@@ -1052,9 +1380,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tr("arm: allocation %lu of the next operation fails\n",
 			   alloc_fail_next);
 			break;
-		case 16: /* the nth step of the next load fails */
+		case 16: /* the nth step of the next load (or op) fails */
 			step_fail_next = 1 + b % 8;
-			tr("arm: step %u of the next load fails\n",
+			tr("arm: step %u of the next load fails (adopting: of the next operation)\n",
 			   step_fail_next);
 			break;
 		case 17:
@@ -1064,9 +1392,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				zombie_get(a % NOBJ);
 			break;
 		}
+		step_fail_at = 0;
 		alloc_fail_now = 0;
 		shim_fail_off();
 		check_index();
+		check_raw();
 		shim_rcu_barrier();	/* a grace period between operations */
 	}
 	teardown();

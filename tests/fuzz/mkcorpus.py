@@ -152,6 +152,48 @@ SEEDS = {
     [held("v3"), new(0), force(), disable()] +
     [enable("v3"), disable()] * 14 +
     [enable("v2"), new(0), new(1), zombie(0), zombie(1), disable()],
+    # an allocation failure at the end of a breaking transition: the
+    # instance old code made and new code never saw cannot be migrated; it
+    # is freed and counted as lost (the model had no such case)
+    "breaking_finish_lost": [enable("v1"), held("v3"), old(0),
+                             fail_alloc(1), finish(), new(0), new(5),
+                             disable()],
+    # The raw era (no klpsv patch installed: old and new code are a
+    # hand-written patch with a raw klp_shadow variable), then the first
+    # klpsv patch adopts it: both sides see each other's writes, new code
+    # creates an object (it gets a raw variable), frees one, old code frees
+    # one; the import keeps every counter; a later patch ignores KLPSV_RAW
+    "adopt_finish": fill(6) + [new(6, 2), new_free(5)] +
+    [held("v3"), old(0), new(0), new(1, 2), old(1), new_big(2), old(2),
+     new(2), new(7), old(7), old_get(7), new_free(3), old_free(4),
+     new_get(4), old(1), finish(), new(0), new(1), new(2), new(7),
+     old_get(0), held("v4"), new(0), new(6), finish(), disable()],
+    # a reverted adoption: the raw variables stay as the model says (new
+    # code's writes through down, an object it created), a second attempt
+    # completes at once
+    "adopt_revert": fill(5) +
+    [held("v2"), new(0), old(0), new(5), old(5), new(1, 3), new_free(2),
+     revert(), old(0), new(3), old(3), finish(), old(0), old(5), old(1),
+     old_get(2), held("v2b"), new(4), revert(), revert(), old(4),
+     finish(), new(4), new(5), disable(), old(0), new(1), enable("v1"),
+     new(0), new(1), disable()],
+    # adoption with objects new code creates: raw variables old code uses,
+    # frees, and new code creates again; values beyond 32 bits saturate
+    "adopt_new_objects": fill(2) +
+    [held("v3"), new(3), new(4), old(3), new_get(4), old_free(3), new(3),
+     new_big(5), old_read(5), old(5), new(5), new_free(4), old(4),
+     new(4), finish(), new(3), new(4), new(5), old_get(3), disable()],
+    # adoption with injected failures: an up step that fails (NULL), a
+    # down that fails at a put (the write is lost), a down that fails for
+    # a new object (new code's alone; old code finds nothing), a raw
+    # variable that cannot be allocated, an import that fails (one object
+    # lost, counted)
+    "adopt_step_failure": fill(6) +
+    [held("v4"), fail_step(1), new(0), fail_step(2), new(1), old(1),
+     fail_step(1), new(7), old_get(7), old(7), new(7), fail_alloc(2),
+     new(6), old_get(6), fail_alloc(1), new(2), fail_step(2), finish(),
+     new(0), new(1), new(2), new(7), new(6), disable()] + fill(3) +
+    [held("v1"), new(0), fail_alloc(1), finish(), new(1), disable()],
 }
 
 
