@@ -34,7 +34,7 @@ done
 KVER=$1
 MODDIR=$(cd "$2" && pwd)
 
-for m in victim s1 s2 s3; do
+for m in victim s1 s2 s3 p0 a1; do
 	[ -f "$MODDIR/klpsv_stress_$m.ko" ] ||
 		{ echo "stress: no $MODDIR/klpsv_stress_$m.ko: run 'make KVER=$KVER'" >&2; exit 1; }
 done

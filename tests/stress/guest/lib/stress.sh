@@ -10,6 +10,8 @@ V=klpsv_stress_victim
 S1=klpsv_stress_s1
 S2=klpsv_stress_s2
 S3=klpsv_stress_s3
+P0=klpsv_stress_p0
+A1=klpsv_stress_a1
 CTL=/proc/klpsv_stress
 SCAN=/proc/klpsv_stress_scan
 KLPSV_DEBUGFS=/sys/kernel/debug/klpsv
@@ -34,6 +36,17 @@ stat_of() {
 
 elapsed() {
 	echo $(($(date +%s) - T0))
+}
+
+# code_nr PATCH: the victim's calls counter of PATCH's code (calls<n>;
+# 0: the victim's own code, no patch).
+code_nr() {
+	case $1 in
+	"") echo 0 ;;
+	$P0) echo 4 ;;
+	$A1) echo 5 ;;
+	*) echo "${1#klpsv_stress_s}" ;;
+	esac
 }
 
 # family PATCH KEY: a field of the stress family in PATCH's debugfs.
@@ -76,10 +89,9 @@ pin() {
 # meanwhile, which new code then migrates lazily.
 open_transition() {
 	old=$(live)
-	oldn=${old#klpsv_stress_s}
-	[ "$oldn" = "$old" ] && oldn=0
+	oldn=$(code_nr "$old")
 	new=$1
-	newn=${1#klpsv_stress_s}
+	newn=$(code_nr "$1")
 	PHASE=$((PHASE + 1))
 	log "phase $PHASE: ${old:-none} -> $new"
 	ctl phase $PHASE
@@ -172,7 +184,8 @@ checkpoint() {
 }
 
 # finish NAME: stop, add up, disable the last patch, count what is left,
-# and print the result line (bufs: owned buffers allocated in all).
+# and print the result line (leaked: klpsv's shadow variables and raw ones
+# of the adoption test's id left; bufs: owned buffers allocated in all).
 # Fails unless nothing was lost or leaked, shadow variables and owned
 # buffers alike.
 finish() {
@@ -186,7 +199,7 @@ finish() {
 	bufs_ok final "$scan" "$st"
 	disable_lp "$p"
 	left=$(cat $SCAN)
-	leaked=$(get "$left" shadows)
+	leaked=$(($(get "$left" shadows) + $(get "$left" raw)))
 	bufs_leaked=$(get "$left" bufs)
 	bufs=$(stat_of bufs_alloc)
 	unload_mod "$p"
