@@ -2,7 +2,8 @@
 # Adoption of raw shadow data under load (issue 13): the threads count in
 # raw klp_shadow data that a hand-written livepatch (p0, SUSE-style id)
 # keeps, on 10,000 objects; the first klpsv patch (a1, counter v2,
-# KLPSV_RAW()) takes it over while they run, its transition held open and
+# KLPSV_RAW()) takes it over while they run (with churn: old and new code
+# free objects' data and create it again), its transition held open and
 # reverted once (the raw data must be intact: the counters still add up,
 # and no klpsv instance or buffer of one is left), then held open again
 # and completed (every raw variable imported and gone from the kernel's
@@ -60,6 +61,12 @@ load_first $P0
 sleep 1
 checkpoint_raw "p0"
 
+# With churn from here until a1 is live: 1 call in 200 frees the
+# object's data (old code: klp_shadow_free(); new code: klpsv_free(),
+# which frees the raw variable too) and a later call creates it again
+# (new code: an instance, and a raw variable made with down for old code).
+ctl close 200
+
 # The adopting transition, held open and reverted: instances go, the
 # raw variables stay, with what new code wrote through with down.
 hold $A1 300 3000 2
@@ -76,6 +83,7 @@ hold $A1 300 4000 3
 release
 complete $A1
 unload_mod $P0
+ctl close 0
 [ "$(logged "$adopting")" = 2 ] || die "no second log line '$adopting'"
 [ "$(logged "$imported")" = 1 ] || die "no log line '$imported'"
 log "$(dmesg | grep -e "$imported" | sed 's/^\[[ 0-9.]*\] //')"
@@ -88,4 +96,4 @@ complete $S3
 unload_mod $A1
 checkpoint_adopted "s3"
 
-finish stress-adopt
+finish stress-adopt " retired=$(stat_of retired)"
