@@ -2,14 +2,15 @@
 /*
  * The part every stress livepatch shares.  Included by sN.c after it
  * declared, with KLPSV_FAMILY(), the "counter" family of type counter_t,
- * and defined STRESS_N (the patch number) and counter_stamp(st).
+ * and defined STRESS_N (the patch number) and counter_stamp(st), and
+ * STRESS_V (the family version) if it is not STRESS_N.
  *
  * Each patched call: get_or_alloc the object's instance (GFP_ATOMIC: the
  * caller holds the object's spinlock), count, put, and bump the victim's
  * tally; when the accessor returns NULL (its documented error path), bump
  * "missed" instead and count nothing.
  *
- * From v2 on (STRESS_N >= 2) the instance owns a buffer (schemas.h): the
+ * From v2 on (STRESS_V >= 2) the instance owns a buffer (schemas.h): the
  * constructor allocates it, the destructor frees it, and each call checks
  * it (its own, the right oid, its count not ahead of the counter; equal
  * to it in v3, where no code that ignores the buffer writes the counter),
@@ -21,12 +22,16 @@
 #include <linux/livepatch.h>
 #include <linux/module.h>
 
+#ifndef STRESS_V
+#define STRESS_V	STRESS_N
+#endif
+
 static int counter_ctor(void *obj, void *data, void *arg)
 {
 	counter_t *st = data;
 
 	st->oid = stress_oid(obj);
-#if STRESS_N >= 2
+#if STRESS_V >= 2
 	st->buf = stress_buf_new(st, st->oid, 0);
 	if (!st->buf)
 		return -ENOMEM;
@@ -34,7 +39,7 @@ static int counter_ctor(void *obj, void *data, void *arg)
 	return 0;
 }
 
-#if STRESS_N >= 2
+#if STRESS_V >= 2
 static void counter_dtor(void *obj, void *data)
 {
 	counter_t *st = data;
@@ -53,7 +58,7 @@ static void counter_buf_check(counter_t *st)
 	struct stress_buf *b = st->buf;
 
 	if (stress_buf_check(b, st, st->oid) &&
-	    (STRESS_N >= 3 ? b->count != st->count : b->count > st->count))
+	    (STRESS_V >= 3 ? b->count != st->count : b->count > st->count))
 		stress_buf_bad();
 }
 
@@ -109,7 +114,7 @@ static u64 sp_report(struct stress_obj *o, u32 *owned)
 		return 0;
 	if (st->oid != stress_oid(o))
 		atomic64_inc(&stress_ctl.corrupt);
-#if STRESS_N >= 2
+#if STRESS_V >= 2
 	counter_buf_check(st);
 	*owned = !!st->buf;
 #endif

@@ -178,6 +178,26 @@ struct counter_v3 {
 	KLPSV_FIELD(struct counter_v3, count),				\
 	KLPSV_FIELD(struct counter_v3, buf))
 
+/*
+ * The raw shadow data of the adoption test (33-adopt.sh): what a
+ * hand-written livepatch (p0.c) keeps with klp_shadow_*() under a
+ * SUSE-style id (STRESS_RAW_ID, stress.h), before any klpsv patch.  It owns a buffer like v2 and
+ * v3 do (released by its klp_shadow destructor); a1.c adopts it into the
+ * counter family at v2.
+ */
+struct stress_raw {
+	u32 oid;
+	u32 flags;
+	u64 hits;
+	struct stress_buf *buf;
+};
+
+#define STRESS_RAW_LAYOUT KLPSV_LAYOUT(struct stress_raw,		\
+	KLPSV_FIELD(struct stress_raw, oid),				\
+	KLPSV_FIELD(struct stress_raw, flags),				\
+	KLPSV_FIELD(struct stress_raw, hits),				\
+	KLPSV_FIELD(struct stress_raw, buf))
+
 static inline u32 stress_oid(const void *obj)
 {
 	return ((const struct stress_obj *)obj)->id + 1;

@@ -41,8 +41,20 @@
 #define STRESS_NS	0x5354
 #define STRESS_LOCAL	1
 
-/* Patch numbers: 0 is the victim's own (unpatched) code. */
-#define STRESS_NR_CODE	4
+/*
+ * The id of the raw shadow data of the adoption test (p0.c, a1.c): not a
+ * klpsv id, but one as SUSE's hand-written livepatches build them,
+ * KLP_SHADOW_ID(bsc, n) = bug number << 6 | n.
+ */
+#define STRESS_BSC		1213456UL
+#define STRESS_SHADOW_ID(bsc, n)	(((bsc) << 6) | (n))
+#define STRESS_RAW_ID		STRESS_SHADOW_ID(STRESS_BSC, 1)
+
+/*
+ * Code numbers: 0 is the victim's own (unpatched) code, 1 to 3 patches s1
+ * to s3, 4 the raw patch p0 and 5 its klpsv successor a1 (33-adopt.sh).
+ */
+#define STRESS_NR_CODE	6
 
 /**
  * struct stress_obj - one object of the pool
@@ -107,7 +119,8 @@ struct stress_thread {
  * @retired: counter values freed by stress_close()
  * @corrupt: patched calls that saw an instance with a wrong oid, or a
  *	buffer that is not its own (@bufs_bad)
- * @calls: calls by code: [0] the victim's, [n] patch sn's
+ * @calls: calls by code: [0] the victim's, [n] patch sn's, [4] p0's,
+ *	[5] a1's
  * @created: objects born by creators
  * @create_failed: objects creators gave up on
  * @phase: a number the test sets, recorded in objects created meanwhile

@@ -23,7 +23,8 @@
  *	echo "park 3000" > /proc/klpsv_stress	# sleep 3 s in stress_park()
  *	cat /proc/klpsv_stress			# counters, one line
  *	cat /proc/klpsv_stress_scan		# sum of the shadow counters,
- *						# raw shadow variables, the
+ *						# klpsv's and the raw id's
+ *						# shadow variables, the
  *						# objects whose counter differs
  *						# from their own tally
  *						# (id:counter/tally@phase),
@@ -332,14 +333,17 @@ static const struct proc_ops stress_proc_ops = {
  * holds for the family on the pool, in every layout epoch (a leak check
  * that does not trust klpsv's index); the buffers allocated and not freed
  * (bufs) and those the instances own (owned), which must be equal with the
- * threads stopped and no transition running.
+ * threads stopped and no transition running; the raw shadow variables of
+ * the adoption test's id (raw), and the objects patched code counted in
+ * since their data was last freed (counted), each of which must have
+ * exactly one instance or raw variable.
  */
 static int scan_show(struct seq_file *m, void *v)
 {
 	const unsigned long id = KLPSV_ID(STRESS_NS, STRESS_LOCAL);
 	struct stress_ctl *c = &stress_ctl;
 	unsigned int per_epoch[KLPSV_ID_EPOCH_MASK + 1] = { };
-	unsigned int i, e, shadows = 0, bad = 0, owned = 0;
+	unsigned int i, e, shadows = 0, bad = 0, owned = 0, raw = 0, counted = 0;
 	atomic_long_t *census;
 	u32 own;
 	char detail[256] = "";
@@ -359,6 +363,8 @@ static int scan_show(struct seq_file *m, void *v)
 			used += scnprintf(detail + used, sizeof(detail) - used,
 					  "%s%u:%llu/%llu@%u", used ? "," : "",
 					  o->id, got, o->expect, o->birth);
+		counted += !!o->expect;
+		raw += !!klp_shadow_get(o, STRESS_RAW_ID);
 		for (e = 0; e <= KLPSV_ID_EPOCH_MASK; e++) {
 			if (klp_shadow_get(o, id | e)) {
 				per_epoch[e]++;
@@ -374,12 +380,12 @@ static int scan_show(struct seq_file *m, void *v)
 	census = klp_shadow_get(KLPSV_REGISTRY_OBJ, KLPSV_CENSUS_ID);
 	if (census)
 		shadows += atomic_long_read(census);
-	seq_printf(m, "ops=%llu live=%llu retired=%lld tally=%lld shadows=%u bad=%u bufs=%lld owned=%u",
+	seq_printf(m, "ops=%llu live=%llu retired=%lld tally=%lld shadows=%u bad=%u bufs=%lld owned=%u raw=%u counted=%u",
 		   sum + atomic64_read(&c->retired), sum,
 		   atomic64_read(&c->retired), atomic64_read(&c->tally),
 		   shadows, bad,
 		   atomic64_read(&c->bufs_alloc) -
-		   atomic64_read(&c->bufs_freed), owned);
+		   atomic64_read(&c->bufs_freed), owned, raw, counted);
 	if (bad)
 		seq_printf(m, " bad_objs=%s", detail);
 	for (e = 0; e <= KLPSV_ID_EPOCH_MASK; e++) {
