@@ -74,8 +74,14 @@ static noinline void *get_checked(struct klpsv_family *family,
 				  struct klpsv_index *index, void *obj,
 				  bool *seen)
 {
-	struct klpsv_hdr *hdr = klpsv_lookup(index, obj, family->epoch);
+	struct klpsv_hdr *hdr;
+	void *data;
 
+	/* Raw variables of older patches taken over: converted each time. */
+	if (unlikely(READ_ONCE(family->adopting)) &&
+	    klpsv_adopt_get(family, index, obj, &data, seen))
+		return data;
+	hdr = klpsv_lookup(index, obj, family->epoch);
 	*seen = hdr;
 	/* Pairs with the release that published the version's data. */
 	if (hdr && smp_load_acquire(&hdr->version) == klpsv_fver(family))
@@ -280,6 +286,8 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	/* Old code still running sees it too, when the family can tell it. */
 	if (klpsv_makes_twins(family, index))
 		klpsv_twin_share(family, index, hdr, gfp);
+	else if (unlikely(READ_ONCE(family->adopting)))
+		klpsv_adopt_share(family, index, hdr, gfp);
 	return hdr + 1;
 }
 
@@ -300,7 +308,8 @@ void klpsv_put_twin(struct klpsv_family *family, void *data)
 				family->name))
 		return;
 	spin_lock_irqsave(&index->lock, flags);
-	__klpsv_twin_write_through(family, index, klpsv_hdr_of(data));
+	if (!__klpsv_adopt_put(family, index, klpsv_hdr_of(data)))
+		__klpsv_twin_write_through(family, index, klpsv_hdr_of(data));
 	spin_unlock_irqrestore(&index->lock, flags);
 }
 
@@ -378,6 +387,8 @@ void klpsv_free(struct klpsv_family *family, void *obj)
 			found[n++] = hdr;
 		}
 	}
+	/* Old code still running no longer sees the object either. */
+	__klpsv_adopt_free(family, index, obj);
 	spin_unlock_irqrestore(&index->lock, flags);
 	for (i = 0; i < n; i++) {
 		klpsv_drop(by[i], index, found[i], epochs[i]);

@@ -60,6 +60,46 @@ static int validate_steps(const char *p, const struct klpsv_family *f)
 	return 0;
 }
 
+/* Raw predecessors (struct klpsv_raw): what klpsv cannot check live. */
+static int validate_raw(const char *p, const struct klpsv_family *f)
+{
+	unsigned int i, j;
+
+	if (f->nr_raw && (f->retired || !f->raw))
+		return klpsv_refuse(NULL, NULL, "%s: family '%s': %s",
+				    p, f->name, f->retired ?
+				    "a retired family cannot adopt raw shadow variables" :
+				    ".nr_raw without .raw: declare them with KLPSV_RAW()");
+	for (i = 0; i < f->nr_raw; i++) {
+		const struct klpsv_raw *r = &f->raw[i];
+
+		if (r->id >> KLPSV_ID_MAGIC_SHIFT == KLPSV_ID_MAGIC)
+			return klpsv_refuse(NULL, NULL, "%s: family '%s': raw id %#lx is a klpsv id: raw ids are the ones hand-written patches use",
+					    p, f->name, r->id);
+		if (!r->layout.size || !r->layout.nr_fields)
+			return klpsv_refuse(NULL, NULL, "%s: family '%s': raw id %#lx needs the .layout of its data (KLPSV_LAYOUT())",
+					    p, f->name, r->id);
+		for (j = 0; j < r->layout.nr_fields; j++)
+			if (r->layout.fields[j].offset +
+			    r->layout.fields[j].size > r->layout.size)
+				return klpsv_refuse(NULL, NULL, "%s: family '%s': raw id %#lx: member '%s' lies outside the struct",
+						    p, f->name, r->id,
+						    r->layout.fields[j].name);
+		if (r->size < r->layout.size)
+			return klpsv_refuse(NULL, NULL, "%s: family '%s': raw id %#lx: its variables have %zu bytes, less than the %u its layout describes",
+					    p, f->name, r->id, r->size,
+					    r->layout.size);
+		if (!r->up)
+			return klpsv_refuse(NULL, NULL, "%s: family '%s': raw id %#lx has no .up function",
+					    p, f->name, r->id);
+		for (j = 0; j < i; j++)
+			if (f->raw[j].id == r->id)
+				return klpsv_refuse(NULL, NULL, "%s: family '%s': raw id %#lx declared twice",
+						    p, f->name, r->id);
+	}
+	return 0;
+}
+
 static int validate_family(const char *p, struct klpsv_family *f)
 {
 	int err;
@@ -77,6 +117,8 @@ static int validate_family(const char *p, struct klpsv_family *f)
 	err = f->retired ? 0 : validate_layout(p, f);
 	if (!err)
 		err = validate_steps(p, f);
+	if (!err)
+		err = validate_raw(p, f);
 	if (!err && !f->retired)
 		f->fingerprint = klpsv_layout_fingerprint(&f->layout);
 	return err;

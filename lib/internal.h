@@ -309,6 +309,19 @@ void __klpsv_twin_write_through(struct klpsv_family *family,
 				struct klpsv_index *index,
 				struct klpsv_hdr *twin);
 
+/* adopt.c: raw klp_shadow variables of older patches taken over */
+void klpsv_adopt_begin(struct klpsv_family *f, struct klpsv_index *index);
+void klpsv_adopt_end(struct klpsv_family *f, struct klpsv_index *index);
+bool klpsv_adopt_get(struct klpsv_family *f, struct klpsv_index *index,
+		     void *obj, void **data, bool *seen);
+void klpsv_adopt_share(struct klpsv_family *f, struct klpsv_index *index,
+		       struct klpsv_hdr *hdr, gfp_t gfp);
+bool __klpsv_adopt_put(struct klpsv_family *f, struct klpsv_index *index,
+		       struct klpsv_hdr *hdr);
+void __klpsv_adopt_free(struct klpsv_family *f, struct klpsv_index *index,
+			void *obj);
+void klpsv_adopt_finish(struct klpsv_family *f, struct klpsv_index *index);
+
 /* takeover.c: one family's take, finish, revert */
 int __klpsv_take_all(struct klpsv_registry *reg, struct klpsv_patch *kp);
 void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,

@@ -156,6 +156,8 @@ void __klpsv_revert(struct klpsv_registry *reg, struct klpsv_family *f,
 
 	switch (f->mode) {
 	case TAKE_NEW:
+		/* The raw variables stay as old code left them. */
+		klpsv_adopt_end(f, index);
 		/* After a forced revert, strays for the next patch to free. */
 		if (!forced)
 			klpsv_index_free_all(f, index);
@@ -203,6 +205,26 @@ static void take_retired(struct klpsv_family *f, struct klpsv_index *index)
 	klpsv_index_begin(index, f, NULL);
 }
 
+/*
+ * A family with no klpsv data yet takes over the raw variables of the
+ * hand-written patches before it, if it declares them.  Instances stored
+ * as klp_shadow variables (format 1) could not be made inside
+ * klp_shadow_free_all()'s destructor.
+ */
+static int take_raw(struct klpsv_patch *kp, struct klpsv_family *f,
+		    struct klpsv_index *index)
+{
+	if (!f->nr_raw)
+		return 0;
+	if (!klpsv_index_owns(index)) {
+		pr_err("%s: family '%s': raw shadow variables can only be adopted into an index of format 2\n",
+		       klpsv_patch_name(kp), f->name);
+		return -EOPNOTSUPP;
+	}
+	klpsv_adopt_begin(f, index);
+	return 0;
+}
+
 /* No live data: a new family, or one revived after a retirement. */
 static int take_new(struct klpsv_registry *reg, struct klpsv_patch *kp,
 		    struct klpsv_family *f, struct klpsv_index *index)
@@ -219,7 +241,7 @@ static int take_new(struct klpsv_registry *reg, struct klpsv_patch *kp,
 		}
 		index->prev_version = 0;
 		f->index = index;
-		return 0;
+		return take_raw(kp, f, index);
 	}
 	index->prev_version = 0;
 	if (index->state == KLPSV_INDEX_RETIRED)
@@ -229,7 +251,7 @@ static int take_new(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	f->epoch = (index->epoch + 1) & KLPSV_ID_EPOCH_MASK;
 	klpsv_index_restart(index, f);
 	f->index = index;
-	return 0;
+	return take_raw(kp, f, index);
 }
 
 /* A newer version: in place when additive, else twins in a new epoch. */
@@ -356,6 +378,14 @@ void __klpsv_finish(struct klpsv_registry *reg, struct klpsv_patch *kp,
 	if (forced && f->mode != TAKE_NONE)
 		klpsv_index_mark_forced(index, index->epoch);
 	switch (f->mode) {
+	case TAKE_NEW:
+		/* Old code of a forced transition may still use raw data. */
+		if (forced && READ_ONCE(f->adopting))
+			pr_warn("%s: family '%s': the transition was forced: the raw shadow variables stay for old code, converted at each access, and are not imported\n",
+				klpsv_patch_name(kp), f->name);
+		else
+			klpsv_adopt_finish(f, index);
+		break;
 	case TAKE_ADDITIVE:
 		klpsv_walk(f, index, &index->instances, migrate_late_one, NULL);
 		break;
