@@ -194,6 +194,7 @@ held $P1
 log "transition to $P1 held open by a task parked in p0's code"
 adopt rx 1 5
 adopt rx 4 7
+adopt rx 2 1
 adopt close 2
 adopt open 2
 expect_adopt "port 1: packets=3 bytes=35 [p1]
@@ -204,10 +205,10 @@ port 5: packets=0 bytes=0 [p1]
 port 6: packets=0 bytes=0 [p1]
 port 7: packets=0 bytes=0 [p1]
 port 8: packets=0 bytes=0 [p1]
-total: bytes=47 closes=2 [p1]"
+total: bytes=48 closes=2 [p1]"
 # Written through for p0's code: port 1 counted, port 4 created, port 2
-# freed, the totals.
-expect_raw "raw id=$SHARED_ID obj=null data=01000000020000002f00000000000000
+# counted and freed (instance and raw variable), the totals.
+expect_raw "raw id=$SHARED_ID obj=null data=01000000020000003000000000000000
 raw id=$PORT_ID obj=port1 data=0300000023000000
 raw id=$PORT_ID obj=port4 data=0100000007000000
 raw=3 owned=3"
@@ -228,7 +229,7 @@ port 5: packets=0 bytes=0 [p1]
 port 6: packets=0 bytes=0 [p1]
 port 7: packets=0 bytes=0 [p1]
 port 8: packets=0 bytes=0 [p1]
-total: bytes=47 closes=2 [p1]"
+total: bytes=48 closes=2 [p1]"
 expect_field $P1 port version 1
 expect_field $P1 port instances 2
 expect_field $P1 shared instances 1
@@ -248,10 +249,10 @@ livepatch: '$P1': completing patching transition
 $P1: port 1: raw counters released
 $P1: port 4: raw counters released
 klpsv: $P1: family 'port': imported 2 raw variables of id $PORT_ID
-klpsv: $P1: family 'port' is at v1: 2 instances, 0 bytes
+klpsv: $P1: family 'port' is at v1: 2 instances, 128 bytes
 $P1: shared: raw totals released (users=1)
 klpsv: $P1: family 'shared': imported 1 raw variables of id $SHARED_ID
-klpsv: $P1: family 'shared' is at v1: 1 instances, 0 bytes
+klpsv: $P1: family 'shared' is at v1: 1 instances, 64 bytes
 livepatch: '$P1': patching complete
 % rmmod $P0"
 
@@ -270,7 +271,7 @@ port 5: packets=0 bytes=0 max=0 [p2]
 port 6: packets=0 bytes=0 max=0 [p2]
 port 7: packets=0 bytes=0 max=0 [p2]
 port 8: packets=0 bytes=0 max=0 [p2]
-total: bytes=50 closes=2 [p2]"
+total: bytes=51 closes=2 [p2]"
 adopt rx 1 100
 adopt rx 5 1
 adopt close 4
@@ -281,7 +282,7 @@ port 5: packets=1 bytes=1 max=1 [p2]
 port 6: packets=0 bytes=0 max=0 [p2]
 port 7: packets=0 bytes=0 max=0 [p2]
 port 8: packets=0 bytes=0 max=0 [p2]
-total: bytes=151 closes=3 [p2]"
+total: bytes=152 closes=3 [p2]"
 expect_raw "raw=0 owned=4"
 expect_no_leak $P2
 
@@ -300,7 +301,8 @@ livepatch: '$P2': initializing patching transition
 klpsv: $P2: family 'port': taking over 3 instances, v1 -> v2 (new layout)
 livepatch: '$P2': starting patching transition
 livepatch: '$P2': completing patching transition
-klpsv: $P2: family 'port' is at v2: 3 instances, 0 bytes
+klpsv: $P2: family 'port' is at v2: 3 instances, 192 bytes
+klpsv: $P2: family 'shared' is at v1: 1 instances, 64 bytes
 livepatch: '$P2': patching complete
 % rmmod $P1
 $P2: port 4: counters freed
