@@ -5,8 +5,9 @@
 # breaking change.  Checks the values at each step, old code's writes
 # during p1's transition, new code's writes through to the raw variables,
 # a reverted p0 -> p1 transition leaving p0's bytes as they were, no raw
-# variable of p0's ids left once p1's transition completed, and nothing
-# left at all after the final disable.  The raw variables and klpsv's
+# variable of p0's ids left once p1's transition completed, nothing left
+# at all after the final disable; then p2, which keeps KLPSV_RAW(),
+# loaded over p0 directly.  The raw variables and klpsv's
 # census are read by a probe (tests/modules/adopt_probe.c).
 
 . /tests/functions.sh
@@ -292,9 +293,7 @@ left=$(grep '^family=' $KLPSV_DEBUGFS/$P2/families)
 [ -z "$left" ] || die "families left after the final disable: $left"
 expect_raw "raw=0 owned=0"
 log "no family, no klpsv instance and no raw shadow variable left"
-rmmod $PROBE || die "cannot unload the probe"
 unload_mod $P2
-unload_mod $V
 check_result "% insmod $P2.ko 
 livepatch: enabling patch '$P2'
 livepatch: '$P2': initializing patching transition
@@ -314,6 +313,68 @@ $P2: port 1: counters freed
 $P2: port 2: counters freed
 $P2: port 5: counters freed
 klpsv: $P2: family 'port' released: 3 instances freed
+$P2: shared: totals freed
+klpsv: $P2: family 'shared' released: 1 instances freed
+livepatch: '$P2': unpatching complete
+% rmmod $P2"
+
+# A later patch keeps KLPSV_RAW(): loaded over p0 directly, it adopts.
+start_test "adopt: p0 -> p2 directly"
+load_lp $P0
+adopt rx 1 10
+adopt rx 3 4
+expect_raw "raw id=$SHARED_ID obj=null data=01000000000000000e00000000000000
+raw id=$PORT_ID obj=port1 data=010000000a000000
+raw id=$PORT_ID obj=port3 data=0100000004000000
+raw=3 owned=0"
+load_lp $P2
+unload_mod $P0
+expect_raw "raw=0 owned=3"
+log "no raw shadow variable of p0's ids left"
+expect_adopt "port 1: packets=1 bytes=10 max=0 [p2]
+port 2: packets=0 bytes=0 max=0 [p2]
+port 3: packets=1 bytes=4 max=0 [p2]
+port 5: packets=0 bytes=0 max=0 [p2]
+port 6: packets=0 bytes=0 max=0 [p2]
+port 7: packets=0 bytes=0 max=0 [p2]
+port 8: packets=0 bytes=0 max=0 [p2]
+total: bytes=14 closes=0 [p2]"
+expect_no_leak $P2
+disable_lp $P2
+expect_raw "raw=0 owned=0"
+log "no klpsv instance and no raw shadow variable left"
+rmmod $PROBE || die "cannot unload the probe"
+unload_mod $P2
+unload_mod $V
+check_result "% insmod $P0.ko 
+livepatch: enabling patch '$P0'
+livepatch: '$P0': initializing patching transition
+livepatch: '$P0': starting patching transition
+livepatch: '$P0': completing patching transition
+livepatch: '$P0': patching complete
+% insmod $P2.ko 
+livepatch: enabling patch '$P2'
+livepatch: '$P2': initializing patching transition
+klpsv: $P2: family 'port': adopting raw shadow id $PORT_ID
+klpsv: $P2: family 'shared': adopting raw shadow id $SHARED_ID
+livepatch: '$P2': starting patching transition
+livepatch: '$P2': completing patching transition
+$P2: port 1: raw counters released
+$P2: port 3: raw counters released
+klpsv: $P2: family 'port': imported 2 raw variables of id $PORT_ID
+klpsv: $P2: family 'port' is at v2: 2 instances, 128 bytes
+$P2: shared: raw totals released (users=1)
+klpsv: $P2: family 'shared': imported 1 raw variables of id $SHARED_ID
+klpsv: $P2: family 'shared' is at v1: 1 instances, 64 bytes
+livepatch: '$P2': patching complete
+% rmmod $P0
+% echo 0 > /sys/kernel/livepatch/$P2/enabled
+livepatch: '$P2': initializing unpatching transition
+livepatch: '$P2': starting unpatching transition
+livepatch: '$P2': completing unpatching transition
+$P2: port 1: counters freed
+$P2: port 3: counters freed
+klpsv: $P2: family 'port' released: 2 instances freed
 $P2: shared: totals freed
 klpsv: $P2: family 'shared' released: 1 instances freed
 livepatch: '$P2': unpatching complete
