@@ -148,6 +148,7 @@ again:
 				hdr->gen = index->gen_seed++;
 				__klpsv_link(index, hdr, f->epoch);
 			}
+			WRITE_ONCE(hdr->flags, hdr->flags | KLPSV_HDR_HELD);
 			*data = hdr + 1;
 		}
 	}
@@ -199,6 +200,7 @@ void klpsv_adopt_share(struct klpsv_family *f, struct klpsv_index *index,
 	    !klpsv_hdr_is_twin(hdr) &&
 	    !klpsv_run_step(raw->down, hdr->obj, hdr + 1, rdata)) {
 		/* What down wrote, then the mark: converted from now on. */
+		WRITE_ONCE(hdr->flags, hdr->flags | KLPSV_HDR_HELD);
 		smp_store_release(&hdr->version,
 				  klpsv_fver(f) | KLPSV_HDR_TWIN);
 		created = false;
@@ -214,7 +216,9 @@ void klpsv_adopt_share(struct klpsv_family *f, struct klpsv_index *index,
  * @index: its index, locked
  * @hdr: the instance new code just changed
  *
- * Return: false when the family no longer adopts.
+ * An instance the import found held (it left it to us) becomes live.
+ *
+ * Return: false when the instance is none of adoption's.
  */
 bool __klpsv_adopt_put(struct klpsv_family *f, struct klpsv_index *index,
 		       struct klpsv_hdr *hdr)
@@ -223,11 +227,16 @@ bool __klpsv_adopt_put(struct klpsv_family *f, struct klpsv_index *index,
 	const struct klpsv_raw *raw;
 	void *rdata;
 
-	if (!f->adopting)
+	if (!(hdr->flags & KLPSV_HDR_HELD))
 		return false;
+	WRITE_ONCE(hdr->flags, hdr->flags & ~KLPSV_HDR_HELD);
+	if (!f->adopting) {
+		/* What new code wrote, then the version that makes it live. */
+		smp_store_release(&hdr->version, klpsv_fver(f));
+		return true;
+	}
 	raw = raw_of(f, hdr->obj, &rdata);
-	if (raw && raw->down && klpsv_hdr_is_twin(hdr) &&
-	    __klpsv_find(index, hdr->obj, f->epoch) == hdr)
+	if (raw && raw->down && __klpsv_find(index, hdr->obj, f->epoch) == hdr)
 		klpsv_run_step(raw->down, hdr->obj, hdr + 1, rdata);
 	return true;
 }
@@ -262,7 +271,10 @@ static struct {
 /*
  * klp_shadow_free_all()'s destructor, under klp_shadow's lock and the
  * index lock: the raw variable becomes the object's live instance,
- * unless new code made its own.
+ * unless new code made its own.  An instance new code holds is as new as
+ * the raw variable (old code, serialized with it, cannot have written
+ * since its get, and its last put wrote through): no step may run on it
+ * now, and its put makes it live.
  */
 static void import_one(void *obj, void *rdata)
 {
@@ -271,7 +283,7 @@ static void import_one(void *obj, void *rdata)
 	struct klpsv_hdr *hdr = __klpsv_find(index, obj, f->epoch);
 	bool fresh = !hdr;
 
-	if (hdr && !klpsv_hdr_is_twin(hdr))
+	if (hdr && (!klpsv_hdr_is_twin(hdr) || (hdr->flags & KLPSV_HDR_HELD)))
 		goto release;
 	/* The only allocation that cannot wait: a failure is counted. */
 	if (fresh)
@@ -305,7 +317,7 @@ static int drop_converted_one(struct klpsv_family *f,
 
 	spin_lock_irqsave(&index->lock, flags);
 	hdr = __klpsv_find(index, obj, f->epoch);
-	if (hdr && klpsv_hdr_is_twin(hdr))
+	if (hdr && klpsv_hdr_is_twin(hdr) && !(hdr->flags & KLPSV_HDR_HELD))
 		__klpsv_unlink(index, hdr, f->epoch);
 	else
 		hdr = NULL;

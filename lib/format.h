@@ -65,6 +65,8 @@ enum klpsv_index_state {
 #define KLPSV_HDR_LINKED	0x0002	/* in its index's table */
 /* format 2: claimed, not linked yet, in its index's claims table */
 #define KLPSV_HDR_CLAIMED	0x0004
+/* adopted from a raw variable: new code is between its get and put */
+#define KLPSV_HDR_HELD		0x0008
 
 /*
  * The smallest table: 1024 buckets (8 KB), so that a family of a few

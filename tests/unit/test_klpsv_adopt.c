@@ -5,6 +5,9 @@
  * does: klp_shadow_*() calls with a SUSE-style id, on objects and on a
  * NULL singleton.  New code is a klpsv family that declares that id.
  */
+#include <pthread.h>
+#include <time.h>
+
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -524,4 +527,163 @@ TEST(klpsv_adopt_refusals)
 	EXPECT_EQ(refused(&bad_up_family, "klpsv: kt_p1: family 'conn': raw id 0x4b5a1c1 has no .up function"), -EINVAL);
 	EXPECT_EQ(refused(&bad_layout_family, "klpsv: kt_p1: family 'conn': raw id 0x4b5a1c1 needs the .layout of its data (KLPSV_LAYOUT())"), -EINVAL);
 	EXPECT_EQ(refused(&bad_twice_family, "klpsv: kt_p1: family 'conn': raw id 0x4b5a1c1 declared twice"), -EINVAL);
+}
+
+/*
+ * Old and new code at once, each object serialized by its own lock as
+ * the caller's contract asks: old code counts in the raw variable, new
+ * code through klpsv, and an independent tally counts both.  The import
+ * runs while new code keeps going (no old code runs after the
+ * transition); a revert runs once old code is alone again.
+ */
+#define NR_LOADED	64
+#define ADOPT_THREADS	2
+
+static struct loaded {
+	pthread_mutex_t lock;
+	u64 tally;
+} loaded[NR_LOADED];
+
+struct adopt_worker {
+	pthread_t t;
+	bool old;
+	int stop;
+	u64 seed;
+};
+
+static void *adopt_worker_fn(void *arg)
+{
+	struct adopt_worker *w = arg;
+	u64 rng = w->seed;
+
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		unsigned int i;
+		struct loaded *l;
+
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		i = (rng >> 33) % NR_LOADED;
+		l = &loaded[i];
+		pthread_mutex_lock(&l->lock);
+		if (w->old) {
+			struct raw_conn *r = klp_shadow_get(l, RAW_ID);
+
+			if (r) {
+				r->hits++;
+				l->tally++;
+			}
+		} else {
+			struct conn_v1 *c = c1_get(l);
+
+			if (c) {
+				c->hits++;
+				l->tally++;
+				c1_put(c);
+			}
+		}
+		pthread_mutex_unlock(&l->lock);
+	}
+	return NULL;
+}
+
+static void adopt_start(struct adopt_worker *w, bool old, u64 seed)
+{
+	unsigned int k;
+
+	for (k = 0; k < ADOPT_THREADS; k++) {
+		w[k].old = old;
+		w[k].stop = 0;
+		w[k].seed = seed + k;
+		ASSERT_EQ(pthread_create(&w[k].t, NULL, adopt_worker_fn, &w[k]),
+			  0);
+	}
+}
+
+static void adopt_stop(struct adopt_worker *w)
+{
+	unsigned int k;
+
+	for (k = 0; k < ADOPT_THREADS; k++)
+		__atomic_store_n(&w[k].stop, 1, __ATOMIC_RELEASE);
+	for (k = 0; k < ADOPT_THREADS; k++)
+		pthread_join(w[k].t, NULL);
+}
+
+static void loaded_begin(void)
+{
+	unsigned int i;
+
+	kt_begin();
+	ups = downs = releases = dtors = 0;
+	fail_up = 0;
+	for (i = 0; i < NR_LOADED; i++) {
+		struct raw_conn *r = klp_shadow_alloc(&loaded[i], RAW_ID,
+						      sizeof(*r), GFP_KERNEL,
+						      NULL, NULL);
+
+		ASSERT_NOT_NULL(r);
+		pthread_mutex_init(&loaded[i].lock, NULL);
+		r->hits = i;
+		loaded[i].tally = i;
+	}
+}
+
+static void run_for_ms(unsigned int ms)
+{
+	struct timespec ts = { 0, (long)ms * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+TEST(klpsv_adopt_threads_import_while_new_code_runs)
+{
+	struct adopt_worker old[ADOPT_THREADS], new[ADOPT_THREADS];
+	unsigned int i;
+
+	loaded_begin();
+	adopt_start(old, true, 1);
+	p1_begin(p1_fams);
+	adopt_start(new, false, 100);
+	run_for_ms(50);
+	adopt_stop(old);	/* every task switched: the transition ends */
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	run_for_ms(20);
+	adopt_stop(new);
+	EXPECT_EQ(klpm_shadow_count(RAW_ID), 0ul);
+	EXPECT_EQ(kt_index(CONN_ID)->count, (u64)NR_LOADED);
+	for (i = 0; i < NR_LOADED; i++) {
+		struct conn_v1 *c = c1_get(&loaded[i]);
+
+		ASSERT_NOT_NULL(c);
+		EXPECT_EQ(c->hits, loaded[i].tally);
+		c1_put(c);
+	}
+	EXPECT_GT(downs, 0u);
+	p1_end();
+}
+
+TEST(klpsv_adopt_threads_revert_while_old_code_runs)
+{
+	struct adopt_worker old[ADOPT_THREADS], new[ADOPT_THREADS];
+	unsigned int i;
+
+	loaded_begin();
+	adopt_start(old, true, 7);
+	p1_begin(p1_fams);
+	adopt_start(new, false, 700);
+	run_for_ms(50);
+	adopt_stop(new);	/* reverted: every task back on old code */
+	EXPECT_EQ(klpm_transition_revert(), 0);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	run_for_ms(20);
+	adopt_stop(old);
+	EXPECT_EQ(kt_instances(), 0ul);
+	for (i = 0; i < NR_LOADED; i++) {
+		struct raw_conn *r = klp_shadow_get(&loaded[i], RAW_ID);
+
+		ASSERT_NOT_NULL(r);
+		EXPECT_EQ((u64)r->hits, loaded[i].tally);
+	}
+	kmod_exit(&p1);
+	klp_shadow_free_all(RAW_ID, NULL);
+	kt_end();
 }
