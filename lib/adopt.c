@@ -133,6 +133,10 @@ again:
 			return true;
 		}
 		goto again;
+	} else if (raw && hdr && (hdr->flags & KLPSV_HDR_HELD)) {
+		/* A nested get: old code cannot have written since the first. */
+		*seen = true;
+		*data = hdr + 1;
 	} else if (raw) {
 		*seen = true;
 		if (!hdr) {
@@ -199,8 +203,9 @@ void klpsv_adopt_share(struct klpsv_family *f, struct klpsv_index *index,
 	if (f->adopting && __klpsv_find(index, hdr->obj, f->epoch) == hdr &&
 	    !klpsv_hdr_is_twin(hdr) &&
 	    !klpsv_run_step(raw->down, hdr->obj, hdr + 1, rdata)) {
-		/* What down wrote, then the mark: converted from now on. */
+		/* The caller holds it; converted from now on. */
 		WRITE_ONCE(hdr->flags, hdr->flags | KLPSV_HDR_HELD);
+		/* What down wrote, then the mark. */
 		smp_store_release(&hdr->version,
 				  klpsv_fver(f) | KLPSV_HDR_TWIN);
 		created = false;
@@ -227,10 +232,13 @@ bool __klpsv_adopt_put(struct klpsv_family *f, struct klpsv_index *index,
 	const struct klpsv_raw *raw;
 	void *rdata;
 
-	if (!(hdr->flags & KLPSV_HDR_HELD))
-		return false;
-	WRITE_ONCE(hdr->flags, hdr->flags & ~KLPSV_HDR_HELD);
+	bool held = hdr->flags & KLPSV_HDR_HELD;
+
+	if (held)
+		WRITE_ONCE(hdr->flags, hdr->flags & ~KLPSV_HDR_HELD);
 	if (!f->adopting) {
+		if (!held)
+			return false;
 		/* What new code wrote, then the version that makes it live. */
 		smp_store_release(&hdr->version, klpsv_fver(f));
 		return true;

@@ -265,6 +265,31 @@ TEST(klpsv_adopt_new_code_converts_at_each_access_and_writes_through)
 	EXPECT_EQ(dtors, (unsigned int)NR_OBJS);
 }
 
+/* A get nested in another of the same context keeps its writes. */
+TEST(klpsv_adopt_nested_get_converts_once)
+{
+	struct conn_v1 *outer, *inner;
+
+	raw_begin();
+	p1_begin(p1_fams);
+	outer = c1_get(&objs[0]);
+	ASSERT_NOT_NULL(outer);
+	outer->hits = 500;
+	inner = c1_get(&objs[0]);
+	ASSERT(inner == outer);
+	EXPECT_EQ(inner->hits, 500ull);
+	inner->bytes = 5;
+	c1_put(inner);
+	outer->flags = 9;
+	c1_put(outer);
+	EXPECT_EQ(ups, 1u);
+	EXPECT_EQ(raw(0)->hits, 500u);
+	EXPECT_EQ(raw(0)->bytes, 5u);
+	EXPECT_EQ(raw(0)->flags, 9u);
+	EXPECT_EQ(klpm_transition_finish(), 0);
+	p1_end();
+}
+
 TEST(klpsv_adopt_singleton_on_null)
 {
 	struct global_v1 *g;
