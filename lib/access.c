@@ -211,8 +211,7 @@ static bool __publish_new(struct klpsv_family *family,
 			return false;
 		}
 	}
-	hdr->gen = index->gen_seed++;
-	return __klpsv_link(index, hdr, family->epoch);
+	return __klpsv_link_new(index, hdr, family->epoch);
 }
 
 /**

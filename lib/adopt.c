@@ -37,6 +37,15 @@ static const struct klpsv_raw *raw_of(const struct klpsv_family *f,
 	return NULL;
 }
 
+/*
+ * An instance converted from a raw variable (marked a twin) that no new
+ * code holds: the import converts it one last time, or drops it.
+ */
+static bool converted_idle(const struct klpsv_hdr *hdr)
+{
+	return klpsv_hdr_is_twin(hdr) && !(hdr->flags & KLPSV_HDR_HELD);
+}
+
 /**
  * klpsv_adopt_begin() - start taking a family's raw variables over
  * @f: the family, taken over as new (no klpsv data yet)
@@ -148,10 +157,8 @@ again:
 			if (!klpsv_hdr_is_linked(hdr))
 				fresh = hdr;
 		} else {
-			if (!klpsv_hdr_is_linked(hdr)) {
-				hdr->gen = index->gen_seed++;
-				__klpsv_link(index, hdr, f->epoch);
-			}
+			if (!klpsv_hdr_is_linked(hdr))
+				__klpsv_link_new(index, hdr, f->epoch);
 			WRITE_ONCE(hdr->flags, hdr->flags | KLPSV_HDR_HELD);
 			*data = hdr + 1;
 		}
@@ -291,7 +298,7 @@ static void import_one(void *obj, void *rdata)
 	struct klpsv_hdr *hdr = __klpsv_find(index, obj, f->epoch);
 	bool fresh = !hdr;
 
-	if (hdr && (!klpsv_hdr_is_twin(hdr) || (hdr->flags & KLPSV_HDR_HELD)))
+	if (hdr && !converted_idle(hdr))
 		goto release;
 	/* The only allocation that cannot wait: a failure is counted. */
 	if (fresh)
@@ -304,10 +311,8 @@ static void import_one(void *obj, void *rdata)
 			__klpsv_instance_free(index, hdr, f->epoch);
 		goto release;
 	}
-	if (fresh) {
-		hdr->gen = index->gen_seed++;
-		__klpsv_link(index, hdr, f->epoch);
-	}
+	if (fresh)
+		__klpsv_link_new(index, hdr, f->epoch);
 	/* What up wrote, then the version that makes it live. */
 	smp_store_release(&hdr->version, klpsv_fver(f));
 	import.imported++;
@@ -325,7 +330,7 @@ static int drop_converted_one(struct klpsv_family *f,
 
 	spin_lock_irqsave(&index->lock, flags);
 	hdr = __klpsv_find(index, obj, f->epoch);
-	if (hdr && klpsv_hdr_is_twin(hdr) && !(hdr->flags & KLPSV_HDR_HELD))
+	if (hdr && converted_idle(hdr))
 		__klpsv_unlink(index, hdr, f->epoch);
 	else
 		hdr = NULL;

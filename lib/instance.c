@@ -105,6 +105,24 @@ bool __klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr, u32 epoch)
 }
 
 /**
+ * __klpsv_link_new() - link an instance that was never linked
+ * @index: the index, locked
+ * @hdr: the new instance
+ * @epoch: its epoch
+ *
+ * It takes the index's next generation first.
+ *
+ * Return: as __klpsv_link().
+ */
+bool __klpsv_link_new(struct klpsv_index *index, struct klpsv_hdr *hdr,
+		      u32 epoch)
+	__must_hold(&index->lock)
+{
+	hdr->gen = index->gen_seed++;
+	return __klpsv_link(index, hdr, epoch);
+}
+
+/**
  * __klpsv_unlink() - take an instance out of its index, claiming it
  * @index: the index, locked
  * @hdr: the linked instance

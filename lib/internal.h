@@ -270,6 +270,8 @@ struct klpsv_hdr *klpsv_lookup(struct klpsv_index *index, void *obj,
 			       u32 epoch);
 bool __klpsv_link(struct klpsv_index *index, struct klpsv_hdr *hdr,
 		  u32 epoch);
+bool __klpsv_link_new(struct klpsv_index *index, struct klpsv_hdr *hdr,
+		      u32 epoch);
 void __klpsv_unlink(struct klpsv_index *index, struct klpsv_hdr *hdr,
 		    u32 epoch);
 void __klpsv_unlink_from(struct klpsv_index *index, struct klpsv_table *t,

@@ -23,8 +23,7 @@ static bool __twin_send_back(struct klpsv_family *family,
 	if (klpsv_run_step(step->down, twin->obj, twin + 1, old + 1))
 		return false;
 	old->flags &= ~KLPSV_HDR_PENDING;
-	old->gen = index->gen_seed++;
-	__klpsv_link(index, old, index->epoch);
+	__klpsv_link_new(index, old, index->epoch);
 	/* What down wrote, then the version old code compares. */
 	smp_store_release(&old->version, index->prev_version);
 	return true;
