@@ -77,16 +77,22 @@ struct kpatch_patch_func {
 #define __KPATCH_REC_NAME(kind, obj)	__KPATCH_REC(kind, obj)
 
 #define KPATCH_PRE_PATCH_CALLBACK(fn)					\
+	extern struct kpatch_pre_patch_callback				\
+	__KPATCH_REC_NAME(pre_patch, KPATCH_OBJNAME);			\
 	struct kpatch_pre_patch_callback				\
 	__KPATCH_REC_NAME(pre_patch, KPATCH_OBJNAME) = {		\
 		.callback = fn, .objname = __KPATCH_OBJNAME_STR,	\
 	}
 #define KPATCH_POST_PATCH_CALLBACK(fn)					\
+	extern struct kpatch_post_patch_callback				\
+	__KPATCH_REC_NAME(post_patch, KPATCH_OBJNAME);			\
 	struct kpatch_post_patch_callback				\
 	__KPATCH_REC_NAME(post_patch, KPATCH_OBJNAME) = {		\
 		.callback = fn, .objname = __KPATCH_OBJNAME_STR,	\
 	}
 #define KPATCH_POST_UNPATCH_CALLBACK(fn)				\
+	extern struct kpatch_post_unpatch_callback				\
+	__KPATCH_REC_NAME(post_unpatch, KPATCH_OBJNAME);			\
 	struct kpatch_post_unpatch_callback				\
 	__KPATCH_REC_NAME(post_unpatch, KPATCH_OBJNAME) = {		\
 		.callback = fn, .objname = __KPATCH_OBJNAME_STR,	\
