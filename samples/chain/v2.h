@@ -29,6 +29,19 @@ static int stats_v1_to_v2(void *obj, const void *from, void *to)
 	return 0;
 }
 
+/*
+ * tag before stats: a patch without klpsv_enable_patch() finds its
+ * families in the order of the module's parameter table, which gcc
+ * writes last declared first; this way its log names stats first, as
+ * p2.c's families[] does.
+ */
+KLPSV_FAMILY(tag, struct tag_v1,
+	.name = "tag",
+	.id = TAG_ID,
+	.version = KLPSV_V(1),
+	.layout = TAG_V1_LAYOUT,
+);
+
 KLPSV_FAMILY(stats, struct stats_v2,
 	.name = "stats",
 	.id = STATS_ID,
@@ -37,13 +50,6 @@ KLPSV_FAMILY(stats, struct stats_v2,
 	.reserve = STATS_RESERVE,
 	KLPSV_STEPS({ .from = KLPSV_V(1), .layout = STATS_V1_LAYOUT,
 		      .up = stats_v1_to_v2 }),
-);
-
-KLPSV_FAMILY(tag, struct tag_v1,
-	.name = "tag",
-	.id = TAG_ID,
-	.version = KLPSV_V(1),
-	.layout = TAG_V1_LAYOUT,
 );
 
 static void v2_touch(struct chain_session *s, unsigned int bytes,

@@ -63,6 +63,21 @@ static void tag_v1_release(void *obj, void *data)
 	pr_info("session %u: tag released\n", s->id);
 }
 
+/*
+ * A tombstone: tag instances are freed once the transition completes.
+ * Declared with KLPSV_FAMILY() (its type is the last one it had), so that
+ * a patch whose init klpsv does not write finds it in the module too;
+ * before stats, for the log order (see v2.h).
+ */
+KLPSV_FAMILY(tag, struct tag_v1,
+	.name = "tag",
+	.id = TAG_ID,
+	.version = KLPSV_V(2),
+	.retired = true,
+	KLPSV_STEPS({ .from = KLPSV_V(1), .layout = TAG_V1_LAYOUT,
+		      .release = tag_v1_release }),
+);
+
 KLPSV_FAMILY(stats, struct stats_v3,
 	.name = "stats",
 	.id = STATS_ID,
@@ -74,20 +89,6 @@ KLPSV_FAMILY(stats, struct stats_v3,
 		      .up = stats_v1_to_v3 },
 		    { .from = KLPSV_V(2), .layout = STATS_V2_LAYOUT,
 		      .up = stats_v2_to_v3, .down = stats_v3_to_v2 }),
-);
-
-/*
- * A tombstone: tag instances are freed once the transition completes.
- * Declared with KLPSV_FAMILY() (its type is the last one it had), so that
- * a patch whose init klpsv does not write finds it in the module too.
- */
-KLPSV_FAMILY(tag, struct tag_v1,
-	.name = "tag",
-	.id = TAG_ID,
-	.version = KLPSV_V(2),
-	.retired = true,
-	KLPSV_STEPS({ .from = KLPSV_V(1), .layout = TAG_V1_LAYOUT,
-		      .release = tag_v1_release }),
 );
 
 static void v3_touch(struct chain_session *s, unsigned int bytes,

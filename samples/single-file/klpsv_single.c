@@ -11,6 +11,7 @@
 
 #include "../../lib/layout.c"
 #include "../../lib/family.c"
+#include "../../lib/discover.c"
 #include "../../lib/registry.c"
 #include "../../lib/check.c"
 #include "../../lib/table.c"
