@@ -49,6 +49,10 @@ KLPSV_FAMILY(gs3, struct stats_v3, .name = "stats", .id = STATS_ID,
 KLPSV_FAMILY(gtag, struct tag_v1, .name = "tag", .id = TAG_ID, .version = 1,
 	     .layout = TAG_V1_LAYOUT);
 
+/* The same family again, as a second source file's KLPSV_FAMILY() makes it. */
+KLPSV_FAMILY(gs2_again, struct stats_v2, .name = "stats", .id = STATS_ID,
+	     .version = 2, .layout = STATS_V2_LAYOUT, .reserve = STATS_RESERVE);
+
 static struct klpsv_family *fams1[] = { &gs1_family, &gtag_family, NULL };
 static struct klpsv_family *fams2[] = { &gs2_family, &gtag_family, NULL };
 static struct klpsv_family *fams3[] = { &gs3_family, &gtag_family, NULL };
@@ -159,6 +163,14 @@ TEST(klpsv_generated_refusals_are_klpsv_lines)
 	shim_log_clear();
 	EXPECT_EQ(generated_init(&m3), -EINVAL);
 	EXPECT_LOG("klpsv: kt_g3: not a cumulative patch: set .replace = true in its struct klp_patch, klpsv hands data on by atomic replace");
+	kmod_exit(&m3);
+
+	/* a family defined in two source files: two families, one id */
+	kmod_load(&m3, "kt_g2b", fams2);
+	kmod_declare(&m3, &gs2_again_family);
+	shim_log_clear();
+	EXPECT_EQ(generated_init(&m3), -EINVAL);
+	EXPECT_LOG("klpsv: kt_g2b: family 'stats' is defined twice in the module (KLPSV_FAMILY() in two source files?): define it once with KLPSV_FAMILY_SHARED() and use KLPSV_FAMILY_EXTERN() elsewhere");
 	kmod_exit(&m3);
 
 	/* callbacks but no family in the module */
