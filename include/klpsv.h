@@ -519,7 +519,8 @@ extern const struct kernel_param_ops klpsv_family_param_ops;
  *	void prefix_free(void *obj);
  */
 #define KLPSV_FAMILY_ACCESSORS(prefix, type)				\
-	static inline __maybe_unused type *prefix##_get(void *obj)	\
+	static inline __maybe_unused type *				\
+	prefix##_get(void *obj)						\
 	{								\
 		return klpsv_get(&prefix##_family, obj);		\
 	}								\
@@ -529,7 +530,8 @@ extern const struct kernel_param_ops klpsv_family_param_ops;
 		return klpsv_get_or_alloc(&prefix##_family, obj, gfp,	\
 					  ctor_arg);			\
 	}								\
-	static inline __maybe_unused void prefix##_put(type *data)	\
+	static inline __maybe_unused void				\
+	prefix##_put(type *data)					\
 	{								\
 		klpsv_put(&prefix##_family, data);			\
 	}								\
