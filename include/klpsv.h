@@ -531,7 +531,7 @@ extern const struct kernel_param_ops klpsv_family_param_ops;
 					  ctor_arg);			\
 	}								\
 	static inline __maybe_unused void				\
-	prefix##_put(type *data)					\
+	prefix##_put(typeof(type) *data)				\
 	{								\
 		klpsv_put(&prefix##_family, data);			\
 	}								\
