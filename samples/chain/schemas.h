@@ -13,7 +13,7 @@
 #ifndef _KLPSV_CHAIN_SCHEMAS_H
 #define _KLPSV_CHAIN_SCHEMAS_H
 
-#include <klpsv.h>
+#include "../../include/klpsv.h"
 
 #include "chain.h"
 

@@ -4,28 +4,23 @@
  * as flows that copy only the new functions out of a patched kernel
  * source file produce it (a SUSE-style klp-ccp extraction, a hand-kept
  * source tree): the library comes in by #include, no kbuild fragment,
- * no other object file.  Its Kbuild is only
+ * no other object file, no include path.  Its Kbuild is only
  *
  *	obj-m += klpsv_single_file.o
  *	klpsv_single_file-y := livepatch.o
  *
- * with klpsv's include/ on the include path.
- *
  * The patch fixes the chain sample's victim as samples/chain/p1.c does:
  * "stats" at v1, so the chain's later patches take its data over.
  */
-
-/* The whole library, first: its messages say "klpsv: ". */
-#include "klpsv_single.c"
-
-#undef pr_fmt
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/livepatch.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 
-#include "../chain/schemas.h"
+/* klpsv vendored two directories up; no include path needed. */
+#include "../../include/klpsv.h"
+#include "../chain/schemas.h"	/* which includes klpsv.h the same way */
 
 KLPSV_FAMILY(stats, struct stats_v1,
 	.name = "stats",
@@ -123,3 +118,6 @@ module_exit(livepatch_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("klpsv single-file sample: the library #included, stats v1");
 MODULE_INFO(livepatch, "Y");
+
+/* The whole library, last: it redefines pr_fmt() for its messages. */
+#include "../../klpsv.c"
