@@ -5,6 +5,9 @@
 
 . /tests/chain.sh
 
+# Every load and refusal here is replayed offline (tests/compat/).
+COMPAT_RECORD=1
+
 R=klpsv_refuse
 load_mod $V
 load_lp $P1
