@@ -109,6 +109,13 @@ expect_exit() {
 }
 
 P1=$MODDIR/klpsv_chain_p1.ko
+FAKE=$TOP/build/compat-test
+make -s -C "$HERE" >/dev/null || { echo "compat: cannot build tests/compat/fake.c"; exit 1; }
+expect_exit 1 "^klpsv-compat: klpsv_fake: families but no klpsv callbacks wired: add .callbacks = KLPSV_CALLBACKS to the vmlinux klp_object$" \
+	"$FAKE/klpsv_fake.ko"
+expect_exit 0 "^klpsv-compat: step 1/1: klpsv_fake_wired .* loads" "$FAKE/klpsv_fake_wired.ko"
+expect_exit 2 "built with an incompatible klpsv: its struct klpsv_family 'fake_family' has" \
+	"$FAKE/klpsv_fake_abi.ko"
 expect_exit 2 "No such file" "$MODDIR/klpsv_no_such_module.ko"
 expect_exit 2 "not an ELF file" "$TOP/README.md"
 expect_exit 2 "not a kernel module" "$P1" "$TOP/build/compat/tool/kelf.o"

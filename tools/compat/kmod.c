@@ -478,6 +478,24 @@ static bool lib_func(const char *name)
 	return false;
 }
 
+/* Sections that list functions without ever calling them. */
+static bool not_callbacks(const char *sec)
+{
+	static const char *const meta[] = {
+		"__mcount_loc", "__patchable_function_entries", ".eh_frame",
+		".debug", ".BTF", "__kcrctab", "__ksymtab", "__bug_table",
+		"__jump_table", "__ex_table", ".altinstr", ".orc_",
+		".return_sites", ".call_sites", ".retpoline_sites",
+		".ibt_endbr_seal", ".static_call", ".rela", NULL,
+	};
+	const char *const *m;
+
+	for (m = meta; *m; m++)
+		if (!strncmp(sec, *m, strlen(*m)))
+			return true;
+	return false;
+}
+
 /*
  * Does anything but the library itself refer to klpsv_pre_patch(): a
  * klp_object's callbacks, a klp-build-style callback section, or an
@@ -495,8 +513,17 @@ static bool wired(const struct kmod *m)
 
 		if (!kelf_reloc_targets(r, pre))
 			continue;
-		if (!(k->sh[r->shndx].sh_flags & SHF_EXECINSTR))
-			return true;
+		if (!(k->sh[r->shndx].sh_flags & SHF_EXECINSTR)) {
+			/*
+			 * A pointer stored in data; not the metadata that
+			 * names every function (ftrace's call sites; the
+			 * rest, unwind and jump tables, is PC-relative).
+			 */
+			if (r->type == R_X86_64_64 &&
+			    !not_callbacks(k->shstr + k->sh[r->shndx].sh_name))
+				return true;
+			continue;
+		}
 		fn = kelf_func_at(k, r->where);
 		if (fn < 0 || !lib_func(kelf_sym_name(k, fn)))
 			return true;

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A hand-made object shaped like a generated-init klpsv livepatch module,
+ * for what klpsv-compat finds that no kernel refuses (tests/compat/run.sh):
+ * built by tests/compat/Makefile in three variants:
+ *
+ *	klpsv_fake	one family, no callbacks on its vmlinux object: the
+ *			kernel loads it and nothing runs klpsv; offline,
+ *			refused ("families but no klpsv callbacks wired")
+ *	klpsv_fake_wired  the same with .callbacks = KLPSV_CALLBACKS: loads
+ *	klpsv_fake_abi	a family struct 8 bytes larger than this klpsv's: a
+ *			module of an incompatible klpsv (exit 2)
+ *
+ * Only the data klpsv-compat reads is real: the struct kernel_param in
+ * __param, the family, the struct klp_patch and its klp_objects, with the
+ * kernel's x86_64 layouts; no code of it ever runs.
+ */
+#include <klpsv.h>
+
+#define FAKE_OBJ_SIZE	128
+
+struct fake_kernel_param {
+	const char *name;
+	void *mod;
+	const void *ops;
+	unsigned short perm;
+	signed char level;
+	unsigned char flags;
+	void *arg;
+};
+
+struct fake_klp_object {
+	const char *name;
+	void *funcs;
+	void *callbacks[4];
+	char internal[FAKE_OBJ_SIZE - 48];
+};
+
+struct fake_klp_patch {
+	void *mod;
+	struct fake_klp_object *objs;
+	void *states;
+	bool replace;
+	char internal[200];
+};
+
+/* The library's symbols klpsv-compat looks for. */
+const char klpsv_family_param_ops[40];
+int klpsv_pre_patch(struct klp_object *obj) { return 0; }
+void klpsv_post_patch(struct klp_object *obj) { }
+void klpsv_post_unpatch(struct klp_object *obj) { }
+
+struct module __this_module __attribute__((section(".gnu.linkonce.this_module")));
+static const char modinfo[] __attribute__((section(".modinfo"), used)) =
+	"license=GPL\0name=" FAKE_NAME "\0vermagic=6.1.0 SMP mod_unload modversions ";
+
+struct fake_stats {
+	u32 touches;
+};
+
+static const struct klpsv_field fake_fields[] = {
+	{ "touches", 0, 4 },
+};
+
+#ifdef FAKE_ABI
+static struct {
+	struct klpsv_family f;
+	unsigned long newer_member;
+} fake_family = { .f = {
+#else
+static struct klpsv_family fake_family = {
+#endif
+	.name = "stats",
+	.id = KLPSV_ID(1, 1),
+	.version = KLPSV_V(1),
+	.layout = { .size = sizeof(struct fake_stats), .nr_fields = 1,
+		    .fields = fake_fields },
+	.type_size = sizeof(struct fake_stats),
+#ifdef FAKE_ABI
+} };
+#else
+};
+#endif
+
+static struct fake_kernel_param fake_param
+	__attribute__((section("__param"), used, aligned(8))) = {
+	.name = "klpsv_family_fake",
+	.mod = &__this_module,
+	.ops = klpsv_family_param_ops,
+	.arg = &fake_family,
+};
+
+static char fake_funcs[64];
+static struct fake_klp_object fake_objs[2] = {
+	{
+		.funcs = fake_funcs,
+#ifdef FAKE_WIRED
+		.callbacks = { klpsv_pre_patch, klpsv_post_patch, NULL,
+			       klpsv_post_unpatch },
+#endif
+	},
+};
+
+struct fake_klp_patch fake_patch = {
+	.mod = &__this_module,
+	.objs = fake_objs,
+	.replace = true,
+};
