@@ -50,8 +50,8 @@ int klpsv_pre_patch(struct klp_object *obj) { return 0; }
 void klpsv_post_patch(struct klp_object *obj) { }
 void klpsv_post_unpatch(struct klp_object *obj) { }
 
-struct module __this_module __attribute__((section(".gnu.linkonce.this_module")));
-static const char modinfo[] __attribute__((section(".modinfo"), used)) =
+struct module __this_module __section(".gnu.linkonce.this_module");
+static const char modinfo[] __section(".modinfo") __used =
 	"license=GPL\0name=" FAKE_NAME "\0vermagic=6.1.0 SMP mod_unload modversions ";
 
 struct fake_stats {
@@ -83,7 +83,7 @@ static struct klpsv_family fake_family = {
 #endif
 
 static struct fake_kernel_param fake_param
-	__attribute__((section("__param"), used, aligned(8))) = {
+	__section("__param") __used __aligned(8) = {
 	.name = "klpsv_family_fake",
 	.mod = &__this_module,
 	.ops = klpsv_family_param_ops,

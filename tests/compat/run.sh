@@ -39,7 +39,7 @@ records() {
 
 # Are the records there, and newer than every module they name?
 fresh() {
-	local r m
+	local m
 	[ -n "$(records)" ] || return 1
 	for m in $(records | sed 's/^seq=//; s/ kernel=.*//' | tr ' ' '\n' | sort -u); do
 		[ "$MODDIR/$m.ko" -ot "$SERIAL" ] || return 1

@@ -21,6 +21,7 @@
 
 #include <linux/livepatch.h>
 #include <linux/module.h>
+#include <linux/string.h>
 #include <klpsv.h>
 #include <klpsv_shim.h>
 #include <klp_model.h>
@@ -56,7 +57,7 @@ static void build(struct loaded *l)
 	struct kmod *km = &l->km;
 	unsigned int i;
 
-	strncpy(l->mod.name, km->name, sizeof(l->mod.name) - 1);
+	strscpy(l->mod.name, km->name, sizeof(l->mod.name));
 	l->mod.klp = true;
 	l->patch.mod = &l->mod;
 	l->patch.objs = l->objs;
@@ -135,7 +136,7 @@ static void print_log(void)
 	shim_log_clear();
 }
 
-static int usage(void)
+static int help(void)
 {
 	fprintf(stderr, "usage: klpsv-compat [-v] OLD.ko NEW.ko [NEWER.ko ...]\n"
 		"  Would each livepatch module load as the cumulative replacement of the\n"
@@ -157,7 +158,7 @@ int main(int argc, char **argv)
 		argi++;
 	}
 	if (argc - argi < 1)
-		return usage();
+		return help();
 	n = argc - argi;
 	mods = calloc(n, sizeof(*mods));
 	if (!mods)
