@@ -16,7 +16,8 @@
 /*
  * The kernel's structures klpsv-compat reads, on x86_64 (the same on
  * every kernel klpsv supports): struct kernel_param and the external
- * members of struct klp_patch, klp_object and klp_state.
+ * members of struct klp_patch, klp_object and klp_state, and where
+ * struct module has its name.
  */
 #define KP_SIZE			40
 #define KP_OPS			16
@@ -32,6 +33,7 @@
 #define OBJ_POST_UNPATCH	40
 #define OBJ_MIN_SIZE		48
 #define STATE_SIZE		24
+#define THIS_MODULE_NAME	24
 
 struct ctx {
 	struct kmod *m;
@@ -104,9 +106,9 @@ static int read_modinfo(struct ctx *c)
 	size_t size, i;
 	const char *mi = kelf_section_mem(k, kelf_section(k, ".modinfo"), &size);
 
-	if (!mi)
+	if (!mi && kelf_section(k, ".gnu.linkonce.this_module") < 0)
 		return bad(c, "not a kernel module (no .modinfo section)");
-	for (i = 0; i < size; i += strlen(mi + i) + 1) {
+	for (i = 0; mi && i < size; i += strlen(mi + i) + 1) {
 		if (!memchr(mi + i, 0, size - i))
 			break;
 		if (!strncmp(mi + i, "name=", 5))
@@ -114,8 +116,17 @@ static int read_modinfo(struct ctx *c)
 		else if (!strncmp(mi + i, "vermagic=", 9))
 			c->m->vermagic = mi + i + 9;
 	}
+	if (!c->m->name) {
+		/* struct module's name, after its state and list */
+		const char *mod = kelf_section_mem(k,
+				kelf_section(k, ".gnu.linkonce.this_module"), &size);
+
+		if (mod && size >= THIS_MODULE_NAME + MODULE_NAME_LEN &&
+		    memchr(mod + THIS_MODULE_NAME, 0, MODULE_NAME_LEN))
+			c->m->name = mod + THIS_MODULE_NAME;
+	}
 	if (!c->m->name || !c->m->name[0] || strlen(c->m->name) >= MODULE_NAME_LEN)
-		return bad(c, "no module name in .modinfo (a module built by kbuild has one)");
+		return bad(c, "no module name (in .modinfo or .gnu.linkonce.this_module): not a module built by kbuild");
 	return 0;
 }
 
