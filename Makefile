@@ -178,7 +178,7 @@ check: need-kernels
 	$(MAKE) vmtest-selftest WERROR=1
 	$(MAKE) vmtest-selftest KVER=$(KVER_DEBUG) WERROR=1
 	$(MAKE) vmtest-all WERROR=1
-	$(MAKE) compat-test
+	$(MAKE) compat-test WERROR=1
 	$(MAKE) demo-test WERROR=1
 	$(MAKE) stress-all WERROR=1
 	$(MAKE) stress-unsync
