@@ -5,8 +5,8 @@
 #
 #   tests/compat/run.sh KVER MODDIR
 #
-# The guest test 21-refusals.sh records every livepatch it loads or sees
-# refused, with the livepatches loaded before it and the kernel's verdict
+# The guest tests that set COMPAT_RECORD=1 (21-refusals.sh) record every
+# livepatch they load or see refused, with the livepatches loaded before it and the kernel's verdict
 # ("compat-case: seq=M1 M2 ... MOD kernel=loads|<klpsv's line>", see
 # compat_record in tests/vm/guest/functions.sh).  This replays each case
 # with scripts/klpsv-compat on the same .ko files and prints each pair:
@@ -15,7 +15,8 @@
 #
 # and fails if any pair differs.  The records come from the last VM run of
 # MODDIR (MODDIR/vm/serial.txt) when it is newer than every module it
-# names; otherwise this boots the VM for 21-refusals.sh first.  Then a few
+# names and every recording test passed in it; otherwise this boots the
+# VM for the recording tests first.  Then a few
 # cases the kernel cannot show: bad input (exit 2), and a patch with
 # families but no klpsv callbacks (the kernel loads it; offline, refused).
 
@@ -37,10 +38,17 @@ records() {
 	sed -n 's/^# compat-case: //p' "$SERIAL" 2>/dev/null
 }
 
-# Are the records there, and newer than every module they name?
+# The guest tests that record their verdicts (COMPAT_RECORD=1).
+mapfile -t RECORDING < <(grep -l '^COMPAT_RECORD=1' "$TOP"/tests/vm/guest/tests/*.sh)
+
+# Are the records there, from a run where every recording test passed,
+# and newer than every module they name?
 fresh() {
-	local m
+	local m t
 	[ -n "$(records)" ] || return 1
+	for t in "${RECORDING[@]}"; do
+		grep -q "^ok [0-9]* $(basename "$t" .sh)\$" "$SERIAL" || return 1
+	done
 	for m in $(records | sed 's/^seq=//; s/ kernel=.*//' | tr ' ' '\n' | sort -u); do
 		[ "$MODDIR/$m.ko" -ot "$SERIAL" ] || return 1
 	done
@@ -49,8 +57,12 @@ fresh() {
 if fresh; then
 	echo "compat: kernel verdicts from the last VM run ($SERIAL)"
 else
-	echo "compat: no VM run newer than the modules: booting $KVER for 21-refusals.sh"
-	"$TOP/tests/vm/run.sh" --only 21-refusals "$KVER" "$MODDIR" >"$MODDIR/compat-vm.log" 2>&1 || {
+	echo "compat: no VM run newer than the modules: booting $KVER for ${RECORDING[*]##*/}"
+	rm -rf "$MODDIR/compat-tests"
+	mkdir -p "$MODDIR/compat-tests"
+	cp "${RECORDING[@]}" "$MODDIR/compat-tests/"
+	"$TOP/tests/vm/run.sh" --tests "$MODDIR/compat-tests" "$KVER" "$MODDIR" \
+		>"$MODDIR/compat-vm.log" 2>&1 || {
 		cat "$MODDIR/compat-vm.log"
 		echo "compat: the VM test failed: no kernel verdicts to compare"
 		exit 1
