@@ -45,7 +45,7 @@ struct fake_klp_patch {
 };
 
 /* The library's symbols klpsv-compat looks for. */
-const char klpsv_family_param_ops[40];
+const struct kernel_param_ops klpsv_family_param_ops;
 int klpsv_pre_patch(struct klp_object *obj) { return 0; }
 void klpsv_post_patch(struct klp_object *obj) { }
 void klpsv_post_unpatch(struct klp_object *obj) { }
@@ -86,7 +86,7 @@ static struct fake_kernel_param fake_param
 	__section("__param") __used __aligned(8) = {
 	.name = "klpsv_family_fake",
 	.mod = &__this_module,
-	.ops = klpsv_family_param_ops,
+	.ops = &klpsv_family_param_ops,
 	.arg = &fake_family,
 };
 

@@ -37,6 +37,8 @@ struct loaded {
 	struct klpsv_patch kp;
 	struct klp_state states[KMOD_MAX_STATES + 1];
 	struct klp_state kept[KMOD_MAX_STATES + KMOD_MAX_FAMILIES + 1];
+	/* the module's parameter table: its KLPSV_FAMILY() marks */
+	struct kernel_param params[KMOD_MAX_FAMILIES];
 };
 
 static bool verbose;
@@ -59,6 +61,14 @@ static void build(struct loaded *l)
 
 	strscpy(l->mod.name, km->name, sizeof(l->mod.name));
 	l->mod.klp = true;
+	/* as the module loader keeps it, with this klpsv's marks */
+	for (i = 0; i < km->nr_families; i++)
+		memcpy(&l->params[i], &(struct kernel_param){
+			.name = km->families[i]->name, .mod = &l->mod,
+			.ops = &klpsv_family_param_ops, .arg = km->families[i],
+		}, sizeof(l->params[i]));
+	l->mod.kp = l->params;
+	l->mod.num_kp = km->nr_families;
 	l->patch.mod = &l->mod;
 	l->patch.objs = l->objs;
 	for (i = 0; i < km->nr_objs; i++) {
@@ -119,8 +129,7 @@ static void detach(struct loaded *l)
 			n++;
 		}
 	}
-	if (l->km.hand_written)
-		klpsv_patch_exit(&l->kp);
+	klpsv_patch_exit(&l->kp);
 	l->patch.states = n ? l->kept : NULL;
 }
 
@@ -198,8 +207,8 @@ int main(int argc, char **argv)
 			       i + 1, n, name, l->km.path,
 			       live ? ", " : "", live ? live->km.name : "",
 			       live ? " stays live" : "");
-			if (l->km.hand_written)
-				klpsv_patch_exit(&l->kp);
+			/* the module is gone, and its klpsv copy with it */
+			klpsv_patch_exit(&l->kp);
 			refused++;
 			continue;
 		}
