@@ -16,9 +16,11 @@
 # and fails if any pair differs.  The records come from the last VM run of
 # MODDIR (MODDIR/vm/serial.txt) when it is newer than every module it
 # names and every recording test passed in it; otherwise this boots the
-# VM for the recording tests first.  Then a few
-# cases the kernel cannot show: bad input (exit 2), and a patch with
-# families but no klpsv callbacks (the kernel loads it; offline, refused).
+# VM for the recording tests first.  Then what no VM test shows, on the
+# hand-made objects of fake.c and bad input: a patch with families but no
+# klpsv callbacks (the kernel loads it; offline, refused), the library's
+# refusals of callbacks on a module object only and of a family left out
+# of a hand-written patch, and exit 2 cases.
 
 set -uo pipefail
 
@@ -128,6 +130,11 @@ expect_exit 1 "^klpsv-compat: klpsv_fake: families but no klpsv callbacks wired:
 expect_exit 0 "^klpsv-compat: step 1/1: klpsv_fake_wired .* loads" "$FAKE/klpsv_fake_wired.ko"
 expect_exit 2 "built with an incompatible klpsv: its struct klpsv_family 'fake_family' has" \
 	"$FAKE/klpsv_fake_abi.ko"
+# the library's own refusals, on the objects and the patch read from a .ko
+expect_exit 1 "^klpsv: klpsv_fake_modobj: klpsv's callbacks are on object 'fake_victim' but not on the vmlinux object: put .callbacks = KLPSV_CALLBACKS on the vmlinux object$" \
+	"$FAKE/klpsv_fake_modobj.ko"
+expect_exit 1 "^klpsv: klpsv_fake_hand: family 'tag' is declared with KLPSV_FAMILY() but not in the patch's families: add it to its struct klpsv_patch$" \
+	"$FAKE/klpsv_fake_hand.ko"
 expect_exit 2 "No such file" "$MODDIR/klpsv_no_such_module.ko"
 expect_exit 2 "not an ELF file" "$TOP/README.md"
 expect_exit 2 "not a kernel module" "$P1" "$TOP/build/compat/tool/kelf.o"

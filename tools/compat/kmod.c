@@ -388,7 +388,21 @@ static size_t objs_stride(const struct kelf *k, uintptr_t objs)
 		for (i = 0; i < n; i++)
 			if (!kelf_reloc_at(k, objs + i * stride + OBJ_FUNCS))
 				break;
-		if (i == n && !kelf_reloc_at(k, objs + n * stride + OBJ_FUNCS))
+		if (i < n)
+			continue;
+		/*
+		 * Only the external members hold pointers, and the last
+		 * entry is all zeroes.
+		 */
+		for (i = 0; i < k->nr_relocs; i++) {
+			uintptr_t w = k->relocs[i].where;
+
+			if (w >= objs && w < objs + size &&
+			    ((w - objs) % stride >= OBJ_MIN_SIZE ||
+			     (w - objs) / stride >= n))
+				break;
+		}
+		if (i == k->nr_relocs)
 			return stride;
 	}
 	return 0;
@@ -508,21 +522,22 @@ static bool not_callbacks(const char *sec)
 }
 
 /*
- * Does anything but the library itself refer to klpsv_pre_patch(): a
- * klp_object's callbacks, a klp-build-style callback section, or an
- * author's own callback that calls it?
+ * Does anything but the library itself refer to the library's function
+ * @name: for klpsv_pre_patch(), a klp_object's callbacks, a
+ * klp-build-style callback section, or an author's own callback that
+ * calls it; for klpsv_enable_patch(), the module's init?
  */
-static bool wired(const struct kmod *m)
+static bool refers_to(const struct kmod *m, const char *name)
 {
 	const struct kelf *k = &m->elf;
-	uintptr_t pre = sym_addr_of(k, "klpsv_pre_patch");
+	uintptr_t fn_addr = sym_addr_of(k, name);
 	size_t i;
 
-	for (i = 0; pre && i < k->nr_relocs; i++) {
+	for (i = 0; fn_addr && i < k->nr_relocs; i++) {
 		const struct kelf_reloc *r = &k->relocs[i];
 		int fn;
 
-		if (!kelf_reloc_targets(r, pre))
+		if (!kelf_reloc_targets(r, fn_addr))
 			continue;
 		if (!(k->sh[r->shndx].sh_flags & SHF_EXECINSTR)) {
 			/*
@@ -563,12 +578,19 @@ int kmod_read(struct kmod *m, const char *path, char *err, size_t errlen)
 		ret = read_klpsv_patch(&c, &patch);
 	if (ret)
 		return ret;
-	m->hand_written = m->kp_families != NULL;
+	/*
+	 * Its init calls klpsv_enable_patch(), or klp_enable_patch() (then
+	 * the library finds the families in the module, as for a generated
+	 * init, even where a struct klpsv_patch lists them).
+	 */
+	m->hand_written = refers_to(m, "klpsv_enable_patch");
+	if (m->hand_written && !m->kp_families)
+		return bad(&c, "its init calls klpsv_enable_patch() but no struct klpsv_patch lists its families");
 	if (!patch)
 		ret = find_patch(&c, &patch);
 	if (!ret && patch)
 		ret = read_patch(&c, patch);
-	m->wired = wired(m);
+	m->wired = refers_to(m, "klpsv_pre_patch");
 	return ret;
 }
 

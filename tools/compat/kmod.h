@@ -37,7 +37,10 @@ struct kmod {
 	/* every family, in __param order */
 	struct klpsv_family *families[KMOD_MAX_FAMILIES + 1];
 	unsigned int nr_families;
-	/* a hand-written module: its struct klpsv_patch's families */
+	/*
+	 * a hand-written module (its init calls klpsv_enable_patch()): its
+	 * struct klpsv_patch's families
+	 */
 	bool hand_written;
 	struct klpsv_family **kp_families;
 	/* its static struct klp_patch, when it has one */
