@@ -507,30 +507,20 @@ static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
 extern const struct kernel_param_ops klpsv_family_param_ops;
 
 /**
- * KLPSV_FAMILY() - declare a family and its typed accessors
- * @prefix: prefix of the generated names
+ * KLPSV_FAMILY_ACCESSORS() - the typed accessors of a family
+ * @prefix: prefix of the family's names (``prefix_family``)
  * @type: the shadow struct type of this version
- * @...: the rest of the struct klpsv_family initializer (.name, .id,
- *	.version, .layout, ...)
  *
- * Generates ``static struct klpsv_family prefix_family``, marks it as one
- * of the module's families (a hidden module parameter named
- * klpsv_family_prefix, which is how klpsv finds the families of a patch
- * whose init it does not write, and how klpsv-compat reads a .ko), and,
- * so patched code never casts::
+ * Generates, so patched code never casts::
  *
  *	type *prefix_get(void *obj);
  *	type *prefix_get_or_alloc(void *obj, gfp_t gfp, void *ctor_arg);
  *	void prefix_put(type *data);
  *	void prefix_free(void *obj);
  */
-#define KLPSV_FAMILY(prefix, type, ...)					\
-	static struct klpsv_family prefix##_family = {			\
-		.type_size = sizeof(type), __VA_ARGS__			\
-	};								\
-	module_param_cb(klpsv_family_##prefix, &klpsv_family_param_ops,	\
-			&prefix##_family, 0);				\
-	static inline __maybe_unused type *prefix##_get(void *obj)	\
+#define KLPSV_FAMILY_ACCESSORS(prefix, type)				\
+	static inline __maybe_unused type *				\
+	prefix##_get(void *obj)						\
 	{								\
 		return klpsv_get(&prefix##_family, obj);		\
 	}								\
@@ -540,7 +530,8 @@ extern const struct kernel_param_ops klpsv_family_param_ops;
 		return klpsv_get_or_alloc(&prefix##_family, obj, gfp,	\
 					  ctor_arg);			\
 	}								\
-	static inline __maybe_unused void prefix##_put(type *data)	\
+	static inline __maybe_unused void				\
+	prefix##_put(typeof(type) *data)				\
 	{								\
 		klpsv_put(&prefix##_family, data);			\
 	}								\
@@ -548,6 +539,61 @@ extern const struct kernel_param_ops klpsv_family_param_ops;
 	{								\
 		klpsv_free(&prefix##_family, obj);			\
 	}
+
+/*
+ * Marks a family as one of the module's: a hidden module parameter (perm
+ * 0), which is how klpsv finds the families of a patch whose init it does
+ * not write, and how klpsv-compat finds them in a .ko.
+ */
+#define __KLPSV_FAMILY_MARK(prefix)					\
+	module_param_cb(klpsv_family_##prefix, &klpsv_family_param_ops,	\
+			&prefix##_family, 0)
+
+/**
+ * KLPSV_FAMILY() - declare a family and its typed accessors
+ * @prefix: prefix of the generated names
+ * @type: the shadow struct type of this version
+ * @...: the rest of the struct klpsv_family initializer (.name, .id,
+ *	.version, .layout, ...)
+ *
+ * Generates ``static struct klpsv_family prefix_family``, marks it as one
+ * of the module's families, and its accessors (KLPSV_FAMILY_ACCESSORS()).
+ * Use it in the one source file of the module that uses the family; where
+ * several do, use KLPSV_FAMILY_SHARED() and KLPSV_FAMILY_EXTERN().
+ */
+#define KLPSV_FAMILY(prefix, type, ...)					\
+	static struct klpsv_family prefix##_family = {			\
+		.type_size = sizeof(type), __VA_ARGS__			\
+	};								\
+	__KLPSV_FAMILY_MARK(prefix);					\
+	KLPSV_FAMILY_ACCESSORS(prefix, type)
+
+/**
+ * KLPSV_FAMILY_SHARED() - KLPSV_FAMILY() for a module of several files
+ * @prefix: prefix of the generated names
+ * @type: the shadow struct type of this version
+ * @...: as for KLPSV_FAMILY()
+ *
+ * The same, but ``prefix_family`` is visible to the module's other source
+ * files, which use KLPSV_FAMILY_EXTERN(): one family, however many
+ * patched files use it (a family defined in two files would be two
+ * families with one id, which klpsv refuses).
+ */
+#define KLPSV_FAMILY_SHARED(prefix, type, ...)				\
+	struct klpsv_family prefix##_family = {				\
+		.type_size = sizeof(type), __VA_ARGS__			\
+	};								\
+	__KLPSV_FAMILY_MARK(prefix);					\
+	KLPSV_FAMILY_ACCESSORS(prefix, type)
+
+/**
+ * KLPSV_FAMILY_EXTERN() - use a family another file of the module defines
+ * @prefix: the prefix given to KLPSV_FAMILY_SHARED()
+ * @type: the same type
+ */
+#define KLPSV_FAMILY_EXTERN(prefix, type)				\
+	extern struct klpsv_family prefix##_family;			\
+	KLPSV_FAMILY_ACCESSORS(prefix, type)
 
 /**
  * struct klpsv_patch - the families of one livepatch module
@@ -576,6 +622,8 @@ int __must_check klpsv_enable_patch(struct klpsv_patch *kp);
 void klpsv_patch_exit(struct klpsv_patch *kp);
 
 int __must_check klpsv_pre_patch(struct klp_object *obj);
+int __must_check klpsv_pre_patch_families(struct klp_object *obj,
+					  struct klpsv_family **families);
 void klpsv_post_patch(struct klp_object *obj);
 void klpsv_post_unpatch(struct klp_object *obj);
 

@@ -49,6 +49,10 @@ KLPSV_FAMILY(gs3, struct stats_v3, .name = "stats", .id = STATS_ID,
 KLPSV_FAMILY(gtag, struct tag_v1, .name = "tag", .id = TAG_ID, .version = 1,
 	     .layout = TAG_V1_LAYOUT);
 
+/* The same family again, as a second source file's KLPSV_FAMILY() makes it. */
+KLPSV_FAMILY(gs2_again, struct stats_v2, .name = "stats", .id = STATS_ID,
+	     .version = 2, .layout = STATS_V2_LAYOUT, .reserve = STATS_RESERVE);
+
 static struct klpsv_family *fams1[] = { &gs1_family, &gtag_family, NULL };
 static struct klpsv_family *fams2[] = { &gs2_family, &gtag_family, NULL };
 static struct klpsv_family *fams3[] = { &gs3_family, &gtag_family, NULL };
@@ -161,6 +165,14 @@ TEST(klpsv_generated_refusals_are_klpsv_lines)
 	EXPECT_LOG("klpsv: kt_g3: not a cumulative patch: set .replace = true in its struct klp_patch, klpsv hands data on by atomic replace");
 	kmod_exit(&m3);
 
+	/* a family defined in two source files: two families, one id */
+	kmod_load(&m3, "kt_g2b", fams2);
+	kmod_declare(&m3, &gs2_again_family);
+	shim_log_clear();
+	EXPECT_EQ(generated_init(&m3), -EINVAL);
+	EXPECT_LOG("klpsv: kt_g2b: family 'stats' is defined twice in the module (KLPSV_FAMILY() in two source files?): define it once with KLPSV_FAMILY_SHARED() and use KLPSV_FAMILY_EXTERN() elsewhere");
+	kmod_exit(&m3);
+
 	/* callbacks but no family in the module */
 	kmod_load(&m3, "kt_g0", none);
 	shim_log_clear();
@@ -175,6 +187,57 @@ TEST(klpsv_generated_refusals_are_klpsv_lines)
 	ASSERT_EQ(kmod_enable(&m1), 0);
 	EXPECT_EQ(klpm_disable(&m1.patch), 0);
 	kmod_exit(&m1);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
+/* The families listed by the patch's own pre_patch callback. */
+static struct klpsv_family **listed;
+
+static int listing_pre_patch(struct klp_object *obj)
+{
+	return klpsv_pre_patch_families(obj, listed);
+}
+
+static void load_listing(struct kmod *m, const char *name,
+			 struct klpsv_family **fams)
+{
+	kmod_load(m, name, fams);
+	m->objs[0].callbacks.pre_patch = listing_pre_patch;
+	listed = fams;
+}
+
+TEST(klpsv_generated_families_given_by_the_pre_patch_callback)
+{
+	static struct klpsv_family *stats_only[] = { &gs2_family, NULL };
+	unsigned int i;
+
+	kt_begin();
+	p1_with_data();
+
+	/* a family the module declares but the list lacks */
+	load_listing(&m2, "kt_g2", fams2);
+	listed = stats_only;
+	shim_log_clear();
+	EXPECT_EQ(generated_init(&m2), -EINVAL);
+	EXPECT_LOG("klpsv: kt_g2: family 'tag' is declared with KLPSV_FAMILY() but not in the patch's families: add it to the families given to klpsv_pre_patch_families()");
+	kmod_exit(&m2);
+
+	/* the build dropped the marks: the list is enough */
+	load_listing(&m2, "kt_g2", fams2);
+	m2.mod.num_kp = 0;
+	shim_log_clear();
+	ASSERT_EQ(generated_init(&m2), 0);
+	EXPECT_LOG("klpsv: kt_g2: no klpsv_enable_patch(): 2 families given to klpsv_pre_patch_families()");
+	for (i = 0; i < NR_OBJS; i++) {
+		struct stats_v2 *s = gs2_get(&sess[i]);
+
+		ASSERT_NOT_NULL(s);
+		EXPECT_EQ(s->touches, 10u + i);
+		gs2_put(s);
+	}
+	EXPECT_EQ(klpm_disable(&m2.patch), 0);
+	kmod_exit(&m2);
 	EXPECT_EQ(kt_instances(), 0ul);
 	kt_end();
 }
