@@ -2,7 +2,7 @@
 /*
  * A hand-made object shaped like a generated-init klpsv livepatch module,
  * for what klpsv-compat finds that no kernel refuses (tests/compat/run.sh):
- * built by tests/compat/Makefile in five variants:
+ * built by tests/compat/Makefile in six variants:
  *
  *	klpsv_fake	one family, no callbacks on its vmlinux object: the
  *			kernel loads it and nothing runs klpsv; offline,
@@ -15,6 +15,9 @@
  *	klpsv_fake_hand	a hand-written init (klpsv_enable_patch()) whose
  *			struct klpsv_patch leaves a KLPSV_FAMILY() out: the
  *			library's refusal
+ *	klpsv_fake_given  no KLPSV_FAMILY() mark: its own pre_patch
+ *			callback gives its families to
+ *			klpsv_pre_patch_families(): loads
  *
  * Only the data klpsv-compat reads is real: the struct kernel_param in
  * __param, the family, the struct klp_patch and its klp_objects, with the
@@ -55,6 +58,11 @@ int klpsv_pre_patch(struct klp_object *obj) { return 0; }
 void klpsv_post_patch(struct klp_object *obj) { }
 void klpsv_post_unpatch(struct klp_object *obj) { }
 noinline int klpsv_enable_patch(struct klpsv_patch *kp) { return 0; }
+noinline int klpsv_pre_patch_families(struct klp_object *obj,
+				      struct klpsv_family **families)
+{
+	return 0;
+}
 
 struct module __this_module __section(".gnu.linkonce.this_module");
 static const char modinfo[] __section(".modinfo") __used =
@@ -88,6 +96,7 @@ static struct klpsv_family fake_family = {
 };
 #endif
 
+#ifndef FAKE_GIVEN
 static struct fake_kernel_param fake_param
 	__section("__param") __used __aligned(8) = {
 	.name = "klpsv_family_fake",
@@ -95,6 +104,14 @@ static struct fake_kernel_param fake_param
 	.ops = &klpsv_family_param_ops,
 	.arg = &fake_family,
 };
+#else
+static struct klpsv_family *fake_given[] = { (void *)&fake_family, NULL };
+
+static int fake_pre_patch(struct klp_object *obj)
+{
+	return klpsv_pre_patch_families(obj, fake_given);
+}
+#endif
 
 #define FAKE_CALLBACKS \
 	{ klpsv_pre_patch, klpsv_post_patch, NULL, klpsv_post_unpatch }
@@ -105,6 +122,9 @@ static struct fake_klp_object fake_objs[] = {
 		.funcs = fake_funcs,
 #if defined(FAKE_WIRED) || defined(FAKE_HAND)
 		.callbacks = FAKE_CALLBACKS,
+#elif defined(FAKE_GIVEN)
+		.callbacks = { fake_pre_patch, klpsv_post_patch, NULL,
+			       klpsv_post_unpatch },
 #endif
 	},
 #ifdef FAKE_MODOBJ

@@ -20,7 +20,8 @@
 # hand-made objects of fake.c and bad input: a patch with families but no
 # klpsv callbacks (the kernel loads it; offline, refused), the library's
 # refusals of callbacks on a module object only and of a family left out
-# of a hand-written patch, and exit 2 cases.
+# of a hand-written patch, families given to klpsv_pre_patch_families()
+# instead of marked, and exit 2 cases.
 
 set -uo pipefail
 
@@ -133,6 +134,8 @@ expect_exit 2 "built with an incompatible klpsv: its struct klpsv_family 'fake_f
 # the library's own refusals, on the objects and the patch read from a .ko
 expect_exit 1 "^klpsv: klpsv_fake_modobj: klpsv's callbacks are on object 'fake_victim' but not on the vmlinux object: put .callbacks = KLPSV_CALLBACKS on the vmlinux object$" \
 	"$FAKE/klpsv_fake_modobj.ko"
+expect_exit 0 "^klpsv-compat: step 3/3: klpsv_fake_given .* loads, replacing klpsv_fake_wired$" \
+	"$FAKE/klpsv_fake_given.ko" "$FAKE/klpsv_fake_wired.ko" "$FAKE/klpsv_fake_given.ko"
 expect_exit 1 "^klpsv: klpsv_fake_hand: family 'tag' is declared with KLPSV_FAMILY() but not in the patch's families: add it to its struct klpsv_patch$" \
 	"$FAKE/klpsv_fake_hand.ko"
 expect_exit 2 "No such file" "$MODDIR/klpsv_no_such_module.ko"

@@ -295,6 +295,48 @@ static bool reloc_to_family(const struct kmod *m, uintptr_t where)
 	return r && family_like(m, r->sym_addr + r->addend);
 }
 
+/* A NULL-terminated list of families, read from the module. */
+static int check_list(struct ctx *c, struct klpsv_family **list,
+		      const char *where)
+{
+	struct kmod *m = c->m;
+	struct kelf *k = &m->elf;
+	size_t i;
+
+	for (i = 0; in_mem(k, &list[i], 8) && list[i]; i++) {
+		struct klpsv_family *f = list[i];
+
+		if (is_family(m, (uintptr_t)f))
+			continue;
+		/* one declared by hand: read it as those of KLPSV_FAMILY() */
+		if (!in_mem(k, f, sizeof(*f)))
+			return bad(c, "%s lists a family outside the module", where);
+		if (check_size(c, f, sizeof(*f), 1, "struct klpsv_family") ||
+		    check_family(c, f))
+			return 2;
+	}
+	if (!in_mem(k, &list[i], 8))
+		return bad(c, "%s: its families are not NULL-terminated", where);
+	return 0;
+}
+
+/*
+ * Where an array of pointers to families starts, if the pointer at
+ * @where is its first entry (0 otherwise).
+ */
+static uintptr_t array_start(const struct kmod *m, const struct kelf_reloc *r,
+			     int param)
+{
+	const struct kelf *k = &m->elf;
+
+	if (r->type != R_X86_64_64 || (int)r->shndx == param ||
+	    !family_like(m, r->sym_addr + r->addend))
+		return 0;
+	if (in_mem(k, (void *)(r->where - 8), 8) && reloc_to_family(m, r->where - 8))
+		return 0;	/* the array's first entry does it */
+	return r->where;
+}
+
 /*
  * A hand-written module's struct klpsv_patch: { .patch, .families }
  * where .families is a NULL-terminated array of pointers to families.
@@ -306,20 +348,13 @@ static int read_klpsv_patch(struct ctx *c, uintptr_t *patch)
 	struct kelf *k = &m->elf;
 	int param = kelf_section(k, "__param");
 	struct klpsv_patch *found = NULL;
-	size_t i, j;
+	size_t j, i;
 
 	for (i = 0; i < k->nr_relocs; i++) {
-		const struct kelf_reloc *r = &k->relocs[i];
-		uintptr_t start = r->where;
+		uintptr_t start = array_start(m, &k->relocs[i], param);
 
-		if (r->type != R_X86_64_64 || (int)r->shndx == param ||
-		    !family_like(m, r->sym_addr + r->addend))
+		if (!start)
 			continue;
-		while (in_mem(k, (void *)(start - 8), 8) &&
-		       reloc_to_family(m, start - 8))
-			start -= 8;
-		if (start != r->where)
-			continue;	/* the array's first entry does it */
 		/* who points to this array, with a pointer just before? */
 		for (j = 0; j < k->nr_relocs; j++) {
 			const struct kelf_reloc *p = &k->relocs[j];
@@ -342,20 +377,8 @@ static int read_klpsv_patch(struct ctx *c, uintptr_t *patch)
 	if (check_size(c, found, sizeof(*found), 1, "struct klpsv_patch"))
 		return 2;
 	m->kp_families = found->families;
-	for (i = 0; in_mem(k, &m->kp_families[i], 8) && m->kp_families[i]; i++) {
-		struct klpsv_family *f = m->kp_families[i];
-
-		if (is_family(m, (uintptr_t)f))
-			continue;
-		/* one declared by hand: read it as those of KLPSV_FAMILY() */
-		if (!in_mem(k, f, sizeof(*f)))
-			return bad(c, "its struct klpsv_patch lists a family outside the module");
-		if (check_size(c, f, sizeof(*f), 1, "struct klpsv_family") ||
-		    check_family(c, f))
-			return 2;
-	}
-	if (!in_mem(k, &m->kp_families[i], 8))
-		return bad(c, "its struct klpsv_patch's families are not NULL-terminated");
+	if (check_list(c, m->kp_families, "its struct klpsv_patch"))
+		return 2;
 	*patch = (uintptr_t)found->patch;
 	return 0;
 }
@@ -557,6 +580,54 @@ static bool refers_to(const struct kmod *m, const char *name)
 	return false;
 }
 
+/* Does code outside the library refer to @addr? */
+static bool code_refers(const struct kelf *k, uintptr_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < k->nr_relocs; i++) {
+		const struct kelf_reloc *r = &k->relocs[i];
+		int fn;
+
+		if (!(k->sh[r->shndx].sh_flags & SHF_EXECINSTR) ||
+		    !kelf_reloc_targets(r, addr))
+			continue;
+		fn = kelf_func_at(k, r->where);
+		if (fn < 0 || !lib_func(kelf_sym_name(k, fn)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The families a generated patch's own pre_patch callback gives to
+ * klpsv_pre_patch_families(): the array of families its code refers to
+ * (none: it gives NULL, the families of the module's marks).
+ */
+static int read_given_families(struct ctx *c)
+{
+	struct kmod *m = c->m;
+	struct kelf *k = &m->elf;
+	int param = kelf_section(k, "__param");
+	uintptr_t given = 0;
+	size_t i;
+
+	for (i = 0; i < k->nr_relocs; i++) {
+		uintptr_t start = array_start(m, &k->relocs[i], param);
+
+		if (!start || start == given || !code_refers(k, start))
+			continue;
+		if (given)
+			return bad(c, "its code refers to two arrays of families: klpsv-compat cannot tell which one it gives to klpsv_pre_patch_families()");
+		given = start;
+	}
+	if (!given)
+		return 0;
+	m->given_families = (struct klpsv_family **)given;
+	return check_list(c, m->given_families,
+			  "the array given to klpsv_pre_patch_families()");
+}
+
 int kmod_read(struct kmod *m, const char *path, char *err, size_t errlen)
 {
 	struct ctx c = { .m = m, .err = err, .errlen = errlen };
@@ -590,7 +661,10 @@ int kmod_read(struct kmod *m, const char *path, char *err, size_t errlen)
 		ret = find_patch(&c, &patch);
 	if (!ret && patch)
 		ret = read_patch(&c, patch);
-	m->wired = refers_to(m, "klpsv_pre_patch");
+	if (!ret && !m->hand_written && refers_to(m, "klpsv_pre_patch_families"))
+		ret = read_given_families(&c);
+	m->wired = refers_to(m, "klpsv_pre_patch") ||
+		   refers_to(m, "klpsv_pre_patch_families");
 	return ret;
 }
 

@@ -43,6 +43,11 @@ struct kmod {
 	 */
 	bool hand_written;
 	struct klpsv_family **kp_families;
+	/*
+	 * a generated one whose own pre_patch callback calls
+	 * klpsv_pre_patch_families(): the families it gives
+	 */
+	struct klpsv_family **given_families;
 	/* its static struct klp_patch, when it has one */
 	bool has_patch;
 	bool replace;
@@ -50,7 +55,10 @@ struct kmod {
 	unsigned int nr_objs;
 	struct kmod_state states[KMOD_MAX_STATES];
 	unsigned int nr_states;
-	/* some code or data of the module refers to klpsv_pre_patch() */
+	/*
+	 * some code or data of the module refers to klpsv_pre_patch() or
+	 * klpsv_pre_patch_families()
+	 */
 	bool wired;
 	/* the library is in the module (klpsv_pre_patch() is defined) */
 	bool has_klpsv;

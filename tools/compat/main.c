@@ -53,6 +53,17 @@ static void other_cb(struct klp_object *obj)
 {
 }
 
+/*
+ * The module's own pre_patch callback that gives its families to
+ * klpsv_pre_patch_families(): of the module being loaded.
+ */
+static struct klpsv_family **given_now;
+
+static int given_pre_patch(struct klp_object *obj)
+{
+	return klpsv_pre_patch_families(obj, given_now);
+}
+
 /* The module as the kernel sees it once loaded, before its init runs. */
 static void build(struct loaded *l)
 {
@@ -78,7 +89,9 @@ static void build(struct loaded *l)
 		l->objs[i].name = o->name;
 		l->objs[i].funcs = l->no_funcs;
 		/* an author's callback that calls klpsv's counts as klpsv's */
-		if (o->pre_patch)
+		if (o->pre_patch && km->given_families && !o->klpsv_pre_patch)
+			cb->pre_patch = given_pre_patch;
+		else if (o->pre_patch)
 			cb->pre_patch = o->klpsv_pre_patch || km->wired ?
 					klpsv_pre_patch : other_pre;
 		if (o->post_patch)
@@ -186,12 +199,14 @@ int main(int argc, char **argv)
 		const char *name = l->km.name;
 		int ret;
 
+		given_now = l->km.given_families;
 		ret = module_init_run(l);
 		print_log();
 		if (!ret && klpm_transition_patch())
 			ret = klpm_transition_finish();
 		print_log();
-		if (!ret && !l->km.wired && l->km.nr_families) {
+		if (!ret && !l->km.wired &&
+		    (l->km.nr_families || l->km.given_families)) {
 			/*
 			 * The kernel loads it: nothing runs klpsv.  Offline, it
 			 * is refused (the patch is taken back off the model).
