@@ -35,18 +35,24 @@ typedef void (*klp_post_unpatch_t)(struct klp_object *obj);
 #define __KLP_CB(kind, obj)	__klp_##kind##_callback_##obj
 #define __KLP_CB_NAME(kind, obj)	__KLP_CB(kind, obj)
 
+/* This file's pointer of each kind. */
+#define __KLP_PRE_PATCH_CB	__KLP_CB_NAME(pre_patch, KLP_OBJNAME)
+#define __KLP_POST_PATCH_CB	__KLP_CB_NAME(post_patch, KLP_OBJNAME)
+#define __KLP_PRE_UNPATCH_CB	__KLP_CB_NAME(pre_unpatch, KLP_OBJNAME)
+#define __KLP_POST_UNPATCH_CB	__KLP_CB_NAME(post_unpatch, KLP_OBJNAME)
+
 #define KLP_PRE_PATCH_CALLBACK(func)					\
-	extern klp_pre_patch_t __KLP_CB_NAME(pre_patch, KLP_OBJNAME);		\
-	klp_pre_patch_t __KLP_CB_NAME(pre_patch, KLP_OBJNAME) = func
+	extern klp_pre_patch_t __KLP_PRE_PATCH_CB;			\
+	klp_pre_patch_t __KLP_PRE_PATCH_CB = func
 #define KLP_POST_PATCH_CALLBACK(func)					\
-	extern klp_post_patch_t __KLP_CB_NAME(post_patch, KLP_OBJNAME);		\
-	klp_post_patch_t __KLP_CB_NAME(post_patch, KLP_OBJNAME) = func
+	extern klp_post_patch_t __KLP_POST_PATCH_CB;			\
+	klp_post_patch_t __KLP_POST_PATCH_CB = func
 #define KLP_PRE_UNPATCH_CALLBACK(func)					\
-	extern klp_pre_unpatch_t __KLP_CB_NAME(pre_unpatch, KLP_OBJNAME);		\
-	klp_pre_unpatch_t __KLP_CB_NAME(pre_unpatch, KLP_OBJNAME) = func
+	extern klp_pre_unpatch_t __KLP_PRE_UNPATCH_CB;			\
+	klp_pre_unpatch_t __KLP_PRE_UNPATCH_CB = func
 #define KLP_POST_UNPATCH_CALLBACK(func)					\
-	extern klp_post_unpatch_t __KLP_CB_NAME(post_unpatch, KLP_OBJNAME);		\
-	klp_post_unpatch_t __KLP_CB_NAME(post_unpatch, KLP_OBJNAME) = func
+	extern klp_post_unpatch_t __KLP_POST_UNPATCH_CB;		\
+	klp_post_unpatch_t __KLP_POST_UNPATCH_CB = func
 
 /* The declarations a *_klp.c table needs to name an object's pointers. */
 #define KLP_DECLARE_CALLBACKS(obj)					\

@@ -76,25 +76,24 @@ struct kpatch_patch_func {
 #define __KPATCH_REC(kind, obj)	__kpatch_##kind##_##obj
 #define __KPATCH_REC_NAME(kind, obj)	__KPATCH_REC(kind, obj)
 
+/* This file's record of each kind. */
+#define __KPATCH_PRE_PATCH_REC	__KPATCH_REC_NAME(pre_patch, KPATCH_OBJNAME)
+#define __KPATCH_POST_PATCH_REC	__KPATCH_REC_NAME(post_patch, KPATCH_OBJNAME)
+#define __KPATCH_POST_UNPATCH_REC	__KPATCH_REC_NAME(post_unpatch, KPATCH_OBJNAME)
+
 #define KPATCH_PRE_PATCH_CALLBACK(fn)					\
-	extern struct kpatch_pre_patch_callback				\
-	__KPATCH_REC_NAME(pre_patch, KPATCH_OBJNAME);			\
-	struct kpatch_pre_patch_callback				\
-	__KPATCH_REC_NAME(pre_patch, KPATCH_OBJNAME) = {		\
+	extern struct kpatch_pre_patch_callback __KPATCH_PRE_PATCH_REC;	\
+	struct kpatch_pre_patch_callback __KPATCH_PRE_PATCH_REC = {	\
 		.callback = fn, .objname = __KPATCH_OBJNAME_STR,	\
 	}
 #define KPATCH_POST_PATCH_CALLBACK(fn)					\
-	extern struct kpatch_post_patch_callback				\
-	__KPATCH_REC_NAME(post_patch, KPATCH_OBJNAME);			\
-	struct kpatch_post_patch_callback				\
-	__KPATCH_REC_NAME(post_patch, KPATCH_OBJNAME) = {		\
+	extern struct kpatch_post_patch_callback __KPATCH_POST_PATCH_REC; \
+	struct kpatch_post_patch_callback __KPATCH_POST_PATCH_REC = {	\
 		.callback = fn, .objname = __KPATCH_OBJNAME_STR,	\
 	}
 #define KPATCH_POST_UNPATCH_CALLBACK(fn)				\
-	extern struct kpatch_post_unpatch_callback				\
-	__KPATCH_REC_NAME(post_unpatch, KPATCH_OBJNAME);			\
-	struct kpatch_post_unpatch_callback				\
-	__KPATCH_REC_NAME(post_unpatch, KPATCH_OBJNAME) = {		\
+	extern struct kpatch_post_unpatch_callback __KPATCH_POST_UNPATCH_REC; \
+	struct kpatch_post_unpatch_callback __KPATCH_POST_UNPATCH_REC = { \
 		.callback = fn, .objname = __KPATCH_OBJNAME_STR,	\
 	}
 
