@@ -4,9 +4,9 @@
 # An example of a guest script of one's own (README.md, "Running your own
 # modules in the VM harness"), run with the chain sample's modules:
 #
-#	make                      # builds build/<version>/*.ko
+#	make                      # builds build/<version>/*.ko for 6.1
 #	tests/vm/run.sh --script tests/vm/examples/families.sh \
-#		6.1 build/6.1.0-57-amd64
+#		6.1 build/<6.1's version>
 #
 # It prints klpsv's debugfs families file at each step of the chain
 # sample: p1 live, p2 live, p3's breaking transition held open by a task
