@@ -53,10 +53,12 @@ order, busybox sh) and judge their KTAP output and the kernel log.
 A guest script exits 0 (pass), 4 (skip) or anything else (fail); its
 output is printed as KTAP comments.  It may source /tests/functions.sh
 (load_mod, load_lp, disable_lp, unload_mod, expect_read, start_test,
-check_result, ...; the .ko files are in \$MODDIR=/lib/klpsv, the kernel
-version in \$KVER).  After a failed script, every livepatch is disabled
-and every module of MODDIR unloaded.  debugfs is
-mounted, and livepatch's pr_debug lines are in the kernel log.
+check_result, ...), whose helpers take one name for the .ko file, the
+module and its livepatch directory: name modules with _, not -.  The .ko
+files are in \$MODDIR=/lib/klpsv, the kernel version is in \$KVER.
+After a failed script, every livepatch is disabled and every module of
+MODDIR unloaded.  debugfs is mounted, and livepatch's pr_debug lines are
+in the kernel log.
 
 Environment: VMTEST_TIMEOUT (seconds, default 600), VMTEST_MEM (MiB,
 default 1024), KFENCE_MS (KFENCE sample interval, default 10),
