@@ -22,6 +22,7 @@
 #include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
@@ -502,26 +503,24 @@ static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
 	klpsv_put_twin(family, data);
 }
 
+/* Marks a module's families (lib/discover.c); not a real parameter. */
+extern const struct kernel_param_ops klpsv_family_param_ops;
+
 /**
- * KLPSV_FAMILY() - declare a family and its typed accessors
- * @prefix: prefix of the generated names
+ * KLPSV_FAMILY_ACCESSORS() - the typed accessors of a family
+ * @prefix: prefix of the family's names (``prefix_family``)
  * @type: the shadow struct type of this version
- * @...: the rest of the struct klpsv_family initializer (.name, .id,
- *	.version, .layout, ...)
  *
- * Generates ``static struct klpsv_family prefix_family`` and, so patched
- * code never casts::
+ * Generates, so patched code never casts::
  *
  *	type *prefix_get(void *obj);
  *	type *prefix_get_or_alloc(void *obj, gfp_t gfp, void *ctor_arg);
  *	void prefix_put(type *data);
  *	void prefix_free(void *obj);
  */
-#define KLPSV_FAMILY(prefix, type, ...)					\
-	static struct klpsv_family prefix##_family = {			\
-		.type_size = sizeof(type), __VA_ARGS__			\
-	};								\
-	static inline __maybe_unused type *prefix##_get(void *obj)	\
+#define KLPSV_FAMILY_ACCESSORS(prefix, type)				\
+	static inline __maybe_unused type *				\
+	prefix##_get(void *obj)						\
 	{								\
 		return klpsv_get(&prefix##_family, obj);		\
 	}								\
@@ -531,7 +530,8 @@ static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
 		return klpsv_get_or_alloc(&prefix##_family, obj, gfp,	\
 					  ctor_arg);			\
 	}								\
-	static inline __maybe_unused void prefix##_put(type *data)	\
+	static inline __maybe_unused void				\
+	prefix##_put(typeof(type) *data)				\
 	{								\
 		klpsv_put(&prefix##_family, data);			\
 	}								\
@@ -539,6 +539,61 @@ static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
 	{								\
 		klpsv_free(&prefix##_family, obj);			\
 	}
+
+/*
+ * Marks a family as one of the module's: a hidden module parameter (perm
+ * 0), which is how klpsv finds the families of a patch whose init it does
+ * not write, and how klpsv-compat finds them in a .ko.
+ */
+#define __KLPSV_FAMILY_MARK(prefix)					\
+	module_param_cb(klpsv_family_##prefix, &klpsv_family_param_ops,	\
+			&prefix##_family, 0)
+
+/**
+ * KLPSV_FAMILY() - declare a family and its typed accessors
+ * @prefix: prefix of the generated names
+ * @type: the shadow struct type of this version
+ * @...: the rest of the struct klpsv_family initializer (.name, .id,
+ *	.version, .layout, ...)
+ *
+ * Generates ``static struct klpsv_family prefix_family``, marks it as one
+ * of the module's families, and its accessors (KLPSV_FAMILY_ACCESSORS()).
+ * Use it in the one source file of the module that uses the family; where
+ * several do, use KLPSV_FAMILY_SHARED() and KLPSV_FAMILY_EXTERN().
+ */
+#define KLPSV_FAMILY(prefix, type, ...)					\
+	static struct klpsv_family prefix##_family = {			\
+		.type_size = sizeof(type), __VA_ARGS__			\
+	};								\
+	__KLPSV_FAMILY_MARK(prefix);					\
+	KLPSV_FAMILY_ACCESSORS(prefix, type)
+
+/**
+ * KLPSV_FAMILY_SHARED() - KLPSV_FAMILY() for a module of several files
+ * @prefix: prefix of the generated names
+ * @type: the shadow struct type of this version
+ * @...: as for KLPSV_FAMILY()
+ *
+ * The same, but ``prefix_family`` is visible to the module's other source
+ * files, which use KLPSV_FAMILY_EXTERN(): one family, however many
+ * patched files use it (a family defined in two files would be two
+ * families with one id, which klpsv refuses).
+ */
+#define KLPSV_FAMILY_SHARED(prefix, type, ...)				\
+	struct klpsv_family prefix##_family = {				\
+		.type_size = sizeof(type), __VA_ARGS__			\
+	};								\
+	__KLPSV_FAMILY_MARK(prefix);					\
+	KLPSV_FAMILY_ACCESSORS(prefix, type)
+
+/**
+ * KLPSV_FAMILY_EXTERN() - use a family another file of the module defines
+ * @prefix: the prefix given to KLPSV_FAMILY_SHARED()
+ * @type: the same type
+ */
+#define KLPSV_FAMILY_EXTERN(prefix, type)				\
+	extern struct klpsv_family prefix##_family;			\
+	KLPSV_FAMILY_ACCESSORS(prefix, type)
 
 /**
  * struct klpsv_patch - the families of one livepatch module

@@ -153,6 +153,9 @@ int klpsv_patch_validate(struct klpsv_patch *kp)
 			return err;
 		for (j = 0; j < i; j++) {
 			g = kp->families[j];
+			if (g->id == f->id && !strcmp(g->name, f->name))
+				return klpsv_refuse(NULL, NULL, "%s: family '%s' is defined twice in the module (KLPSV_FAMILY() in two source files?): define it once with KLPSV_FAMILY_SHARED() and use KLPSV_FAMILY_EXTERN() elsewhere",
+						    klpsv_patch_name(kp), f->name);
 			if (g->id == f->id)
 				return klpsv_refuse(NULL, NULL, "%s: families '%s' and '%s' both use id %#lx: give each family its own KLPSV_ID()",
 						    klpsv_patch_name(kp), g->name,

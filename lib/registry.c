@@ -103,7 +103,8 @@ struct klpsv_index *__klpsv_index_find(struct klpsv_registry *reg,
 int klpsv_refuse(struct klpsv_registry *reg, struct klpsv_index *index,
 		 const char *fmt, ...)
 {
-	char buf[KLPSV_REFUSAL_LEN];
+	/* logged whole; debugfs keeps what its fields hold */
+	char buf[2 * KLPSV_REFUSAL_LEN];
 	va_list args;
 
 	va_start(args, fmt);
