@@ -622,6 +622,8 @@ int __must_check klpsv_enable_patch(struct klpsv_patch *kp);
 void klpsv_patch_exit(struct klpsv_patch *kp);
 
 int __must_check klpsv_pre_patch(struct klp_object *obj);
+int __must_check klpsv_pre_patch_families(struct klp_object *obj,
+					  struct klpsv_family **families);
 void klpsv_post_patch(struct klp_object *obj);
 void klpsv_post_unpatch(struct klp_object *obj);
 

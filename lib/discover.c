@@ -60,22 +60,23 @@ static bool listed(const struct klpsv_patch *kp, const struct klpsv_family *f)
 
 /**
  * klpsv_check_declared() - is every family of the module in the patch?
- * @kp: a hand-written patch
+ * @kp: the patch
+ * @where: where its families are listed, for the message
  *
  * A family declared with KLPSV_FAMILY() but left out of @kp->families
  * would never be taken over: its accessors would return NULL.
  *
  * Return: 0, or -EINVAL after logging which family.
  */
-int klpsv_check_declared(struct klpsv_patch *kp)
+int klpsv_check_declared(struct klpsv_patch *kp, const char *where)
 {
 	struct klpsv_family *f;
 	unsigned int pos = 0;
 
 	while ((f = next_family(kp->patch->mod, &pos))) {
 		if (!listed(kp, f))
-			return klpsv_refuse(NULL, NULL, "%s: family '%s' is declared with KLPSV_FAMILY() but not in the patch's families: add it to its struct klpsv_patch",
-					    klpsv_patch_name(kp), f->name);
+			return klpsv_refuse(NULL, NULL, "%s: family '%s' is declared with KLPSV_FAMILY() but not in the patch's families: add it to %s",
+					    klpsv_patch_name(kp), f->name, where);
 	}
 	return 0;
 }
@@ -133,18 +134,32 @@ static struct klpsv_patch generated = { .families = found };
  * klpsv_generated_patch() - the klpsv patch of a module whose init
  *	called klp_enable_patch() itself
  * @obj: the object whose pre_patch callback runs
+ * @families: the patch's families, NULL-terminated, or NULL for those
+ *	found in the module
  *
  * Context: pre_patch callback, klp_mutex held.
- * Return: the patch, its families found in the module, or an ERR_PTR()
- * after logging why there is none.
+ * Return: the patch, or an ERR_PTR() after logging why there is none.
  */
-struct klpsv_patch *klpsv_generated_patch(struct klp_object *obj)
+struct klpsv_patch *klpsv_generated_patch(struct klp_object *obj,
+					  struct klpsv_family **families)
 {
 	struct klp_patch *patch = klpsv_compat_object_patch(obj);
 	struct klpsv_family *f;
 	unsigned int pos = 0, nr = 0;
+	int err;
 
 	generated = (struct klpsv_patch){ .patch = patch, .families = found };
+	if (families) {
+		generated.families = families;
+		err = klpsv_check_declared(&generated, "the families given to klpsv_pre_patch_families()");
+		if (err)
+			return ERR_PTR(err);
+		for_each_family(&generated, f, nr)
+			;
+		pr_info("%s: no klpsv_enable_patch(): %u families given to %s()\n",
+			klpsv_patch_name(&generated), nr, "klpsv_pre_patch_families");
+		return &generated;
+	}
 	while ((f = next_family(patch->mod, &pos))) {
 		if (nr == KLPSV_MAX_FAMILIES) {
 			pr_err("%s: more than %d families in one module\n",

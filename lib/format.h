@@ -19,7 +19,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
-#include <klpsv.h>
+#include "../include/klpsv.h"
 
 #include "compat.h"
 

@@ -179,9 +179,10 @@ int klpsv_patch_validate(struct klpsv_patch *kp);
 bool klpsv_patch_declares(const struct klpsv_patch *kp, unsigned long id);
 /* lib/discover.c: the module's families and its klp_patch */
 #define KLPSV_MAX_FAMILIES	64
-int klpsv_check_declared(struct klpsv_patch *kp);
+int klpsv_check_declared(struct klpsv_patch *kp, const char *where);
 int klpsv_check_wiring(struct klpsv_patch *kp, struct klp_object *obj);
-struct klpsv_patch *klpsv_generated_patch(struct klp_object *obj);
+struct klpsv_patch *klpsv_generated_patch(struct klp_object *obj,
+					  struct klpsv_family **families);
 
 int klpsv_states_add(struct klpsv_patch *kp);
 void klpsv_states_remove(struct klpsv_patch *kp);

@@ -102,7 +102,7 @@ int klpsv_enable_patch(struct klpsv_patch *kp)
 	if (!err)
 		err = klpsv_check_wiring(kp, NULL);
 	if (!err)
-		err = klpsv_check_declared(kp);
+		err = klpsv_check_declared(kp, "its struct klpsv_patch");
 	if (err)
 		return err;
 	mutex_lock(&reg->lock);
@@ -166,6 +166,27 @@ void klpsv_patch_exit(struct klpsv_patch *kp)
  */
 int klpsv_pre_patch(struct klp_object *obj)
 {
+	return klpsv_pre_patch_families(obj, NULL);
+}
+
+/**
+ * klpsv_pre_patch_families() - klpsv_pre_patch() with the families given
+ * @obj: the klp_object whose callback this is
+ * @families: the patch's families, NULL-terminated; NULL for those the
+ *	module declares with KLPSV_FAMILY()
+ *
+ * For a generated init whose build flow may not keep the marks
+ * KLPSV_FAMILY() leaves in the module (a tool that copies only changed
+ * functions and the data they use): call it from the patch's own
+ * pre_patch callback with the families listed.  Ignored for a patch
+ * enabled with klpsv_enable_patch(), whose struct klpsv_patch lists them.
+ *
+ * Context: livepatch pre_patch callback (process context, klp_mutex).
+ * Return: as klpsv_pre_patch().
+ */
+int klpsv_pre_patch_families(struct klp_object *obj,
+			     struct klpsv_family **families)
+{
 	struct klpsv_patch *kp = this_patch;
 	struct klpsv_registry *reg;
 	int err;
@@ -174,7 +195,7 @@ int klpsv_pre_patch(struct klp_object *obj)
 	if (kp && kp->took_over)
 		return 0;
 	if (!kp) {
-		kp = klpsv_generated_patch(obj);
+		kp = klpsv_generated_patch(obj, families);
 		if (IS_ERR(kp))
 			return PTR_ERR(kp);
 		reg = check_static(kp, &err);

@@ -191,6 +191,57 @@ TEST(klpsv_generated_refusals_are_klpsv_lines)
 	kt_end();
 }
 
+/* The families listed by the patch's own pre_patch callback. */
+static struct klpsv_family **listed;
+
+static int listing_pre_patch(struct klp_object *obj)
+{
+	return klpsv_pre_patch_families(obj, listed);
+}
+
+static void load_listing(struct kmod *m, const char *name,
+			 struct klpsv_family **fams)
+{
+	kmod_load(m, name, fams);
+	m->objs[0].callbacks.pre_patch = listing_pre_patch;
+	listed = fams;
+}
+
+TEST(klpsv_generated_families_given_by_the_pre_patch_callback)
+{
+	static struct klpsv_family *stats_only[] = { &gs2_family, NULL };
+	unsigned int i;
+
+	kt_begin();
+	p1_with_data();
+
+	/* a family the module declares but the list lacks */
+	load_listing(&m2, "kt_g2", fams2);
+	listed = stats_only;
+	shim_log_clear();
+	EXPECT_EQ(generated_init(&m2), -EINVAL);
+	EXPECT_LOG("klpsv: kt_g2: family 'tag' is declared with KLPSV_FAMILY() but not in the patch's families: add it to the families given to klpsv_pre_patch_families()");
+	kmod_exit(&m2);
+
+	/* the build dropped the marks: the list is enough */
+	load_listing(&m2, "kt_g2", fams2);
+	m2.mod.num_kp = 0;
+	shim_log_clear();
+	ASSERT_EQ(generated_init(&m2), 0);
+	EXPECT_LOG("klpsv: kt_g2: no klpsv_enable_patch(): 2 families given to klpsv_pre_patch_families()");
+	for (i = 0; i < NR_OBJS; i++) {
+		struct stats_v2 *s = gs2_get(&sess[i]);
+
+		ASSERT_NOT_NULL(s);
+		EXPECT_EQ(s->touches, 10u + i);
+		gs2_put(s);
+	}
+	EXPECT_EQ(klpm_disable(&m2.patch), 0);
+	kmod_exit(&m2);
+	EXPECT_EQ(kt_instances(), 0ul);
+	kt_end();
+}
+
 /* Callbacks on the vmlinux object and on a module's: one takeover. */
 TEST(klpsv_generated_callbacks_on_two_objects_act_once)
 {
