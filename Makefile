@@ -14,7 +14,7 @@ KDIR = $(or $(KDIR_$(KVER)),/lib/modules/$(KVER)/build)
 BUILD = build/$(KVER)
 
 # Sources copied into build/<kver>/ so kernels never share object files.
-KSRC := Kbuild klpsv.kbuild $(wildcard include/*.h lib/*.[ch]) \
+KSRC := Kbuild klpsv.kbuild klpsv.c $(wildcard include/*.h lib/*.[ch]) \
 	$(wildcard samples/*/*.[ch] tests/modules/*.[ch]) \
 	$(wildcard tests/stress/*.[ch] tests/stress/Kbuild.inc) \
 	$(wildcard tests/bench/*.[ch] tests/bench/Kbuild.inc) \

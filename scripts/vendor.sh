@@ -7,6 +7,7 @@
 #   include/*.h    the public header (and nothing else)
 #   lib/*.[ch]     the library, compiled into the module
 #   klpsv.kbuild   the Kbuild fragment that compiles it
+#   klpsv.c        the library as one file, for the single-file form
 #   LICENSE        GPL-2.0
 #
 # An existing copy in DEST is replaced: include/ and lib/ are emptied
@@ -14,6 +15,8 @@
 # DEST is touched.  The module's Kbuild then says
 #	KLPSV_DIR := <DEST relative to the Kbuild>
 #	include $(src)/$(KLPSV_DIR)/klpsv.kbuild
+# or, in the single-file form, its one patched source file includes
+# <DEST>/include/klpsv.h and, at its end, <DEST>/klpsv.c.
 #
 #   scripts/vendor.sh DEST
 
@@ -37,6 +40,6 @@ mkdir -p "$DEST/include" "$DEST/lib"
 cd "$TOP"
 cp include/*.h "$DEST/include/"
 cp lib/*.[ch] "$DEST/lib/"
-cp klpsv.kbuild LICENSE "$DEST/"
+cp klpsv.kbuild klpsv.c LICENSE "$DEST/"
 n=$(find "$DEST/include" "$DEST/lib" -type f | wc -l)
-echo "make vendor: klpsv copied into $DEST ($n files in include/ and lib/, klpsv.kbuild, LICENSE)"
+echo "make vendor: klpsv copied into $DEST ($n files in include/ and lib/, klpsv.kbuild, klpsv.c, LICENSE)"

@@ -6,7 +6,8 @@
 #
 #  - `make vendor` refuses to run without DEST; with it, it copies the
 #    files the README lists, and a module builds from that copy alone, in
-#    both forms of klpsv.kbuild ($(KLPSV_OBJS) and klpsv_objs);
+#    both forms of klpsv.kbuild ($(KLPSV_OBJS) and klpsv_objs) and in the
+#    single-file form (klpsv.c);
 #  - the build follows the copy: replaced in place by an updated copy whose
 #    files are older than the objects (mv keeps modification times), moved
 #    to another directory, the module's whole tree moved: each time the
@@ -84,10 +85,10 @@ fi
 M=$T/mod
 mkdir -p "$M"
 make -s -C "$TOP" vendor DEST="$M/klpsv"
-want=$( (cd "$TOP" && ls include/*.h lib/*.[ch] klpsv.kbuild LICENSE) | sort)
+want=$( (cd "$TOP" && ls include/*.h lib/*.[ch] klpsv.kbuild klpsv.c LICENSE) | sort)
 got=$( (cd "$M/klpsv" && find . -type f | sed 's|^\./||') | sort)
 if [ "$got" = "$want" ]; then
-	ok "make vendor copied exactly include/*.h, lib/*.[ch], klpsv.kbuild, LICENSE ($(wc -l <<<"$got") files)"
+	ok "make vendor copied exactly include/*.h, lib/*.[ch], klpsv.kbuild, klpsv.c, LICENSE ($(wc -l <<<"$got") files)"
 else
 	bad "make vendor copied other files: $(diff <(echo "$want") <(echo "$got") | tr '\n' ' ')"
 fi
@@ -151,6 +152,21 @@ C
 done
 
 build "$M" && expect "vendored copy builds (kernel $KVER)" "$M" "lp_a= lp_b="
+
+# The single-file form, from a vendored copy: one .c file, which includes
+# klpsv's header and, at its end, klpsv.c; no klpsv.kbuild, no -I.
+S=$T/single
+mkdir -p "$S"
+make -s -C "$TOP" vendor DEST="$S/klpsv" >/dev/null
+echo 'obj-m += lp_single.o' >"$S/Kbuild"
+sed -e 's|^#include <klpsv.h>$|#include "klpsv/include/klpsv.h"|' "$M/a.c" >"$S/lp_single.c"
+echo '#include "klpsv/klpsv.c"' >>"$S/lp_single.c"
+if build "$S" && [ -f "$S/lp_single.ko" ] &&
+   nm "$S/lp_single.ko" | grep -q ' klpsv_pre_patch$'; then
+	ok "single-file form builds from the vendored copy (klpsv/klpsv.c, no include path)"
+else
+	bad "single-file form: no lp_single.ko with klpsv_pre_patch"
+fi
 
 # Replaced in place by an updated copy made earlier: its files are older
 # than the objects, and mv keeps their times.
