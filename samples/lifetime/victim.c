@@ -69,7 +69,7 @@ static const struct proc_ops life_ops = {
 
 static int __init life_init(void)
 {
-	if (!proc_create("klpsv_life", 0666, NULL, &life_ops))
+	if (!proc_create("klpsv_life", 0644, NULL, &life_ops))
 		return -ENOMEM;
 	return 0;
 }
