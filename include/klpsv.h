@@ -22,6 +22,7 @@
 #include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
@@ -502,6 +503,9 @@ static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
 	klpsv_put_twin(family, data);
 }
 
+/* Marks a module's families (lib/discover.c); not a real parameter. */
+extern const struct kernel_param_ops klpsv_family_param_ops;
+
 /**
  * KLPSV_FAMILY() - declare a family and its typed accessors
  * @prefix: prefix of the generated names
@@ -509,8 +513,11 @@ static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
  * @...: the rest of the struct klpsv_family initializer (.name, .id,
  *	.version, .layout, ...)
  *
- * Generates ``static struct klpsv_family prefix_family`` and, so patched
- * code never casts::
+ * Generates ``static struct klpsv_family prefix_family``, marks it as one
+ * of the module's families (a hidden module parameter named
+ * klpsv_family_prefix, which is how klpsv finds the families of a patch
+ * whose init it does not write, and how klpsv-compat reads a .ko), and,
+ * so patched code never casts::
  *
  *	type *prefix_get(void *obj);
  *	type *prefix_get_or_alloc(void *obj, gfp_t gfp, void *ctor_arg);
@@ -521,6 +528,8 @@ static __always_inline void klpsv_put(struct klpsv_family *family, void *data)
 	static struct klpsv_family prefix##_family = {			\
 		.type_size = sizeof(type), __VA_ARGS__			\
 	};								\
+	module_param_cb(klpsv_family_##prefix, &klpsv_family_param_ops,	\
+			&prefix##_family, 0);				\
 	static inline __maybe_unused type *prefix##_get(void *obj)	\
 	{								\
 		return klpsv_get(&prefix##_family, obj);		\

@@ -91,6 +91,17 @@ static noinline void *get_checked(struct klpsv_family *family,
 	return get_slow(family, index, obj, hdr);
 }
 
+/*
+ * Patched code used a family that no takeover bound, nor any check saw:
+ * the patch's klpsv callbacks never ran.  Said once; the access fails.
+ */
+static void __cold unbound(const struct klpsv_family *family)
+{
+	if (!family->fingerprint && !family->retired)
+		pr_err_once("%s: family '%s' used before any takeover: the patch's klpsv callbacks did not run (wire KLPSV_CALLBACKS on the vmlinux object)\n",
+			    module_name(THIS_MODULE), family->name);
+}
+
 /**
  * klpsv_get_slow() - klpsv_get() where its inlined hit path did not hit
  * @family: the family
@@ -104,8 +115,10 @@ void *klpsv_get_slow(struct klpsv_family *family, void *obj)
 	struct klpsv_index *index = READ_ONCE(family->index);
 	bool seen;
 
-	if (unlikely(!index))
+	if (unlikely(!index)) {
+		unbound(family);
 		return NULL;
+	}
 	return get_checked(family, index, obj, &seen);
 }
 
@@ -241,8 +254,10 @@ void *klpsv_get_or_alloc(struct klpsv_family *family, void *obj, gfp_t gfp,
 	void *data;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
-	if (unlikely(!index))
+	if (unlikely(!index)) {
+		unbound(family);
 		return NULL;
+	}
 	if (WARN_ONCE(!klpsv_compat_may_lock(),
 		      "klpsv: %s: %s() where a spinlock_t cannot be taken\n",
 		      family->name, __func__))

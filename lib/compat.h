@@ -13,6 +13,7 @@
 
 #include <linux/livepatch.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/preempt.h>
 #include <linux/types.h>
 
@@ -156,6 +157,49 @@ static inline void klpsv_compat_set_states(struct klp_patch *patch,
 					   struct klp_state *states)
 {
 	patch->states = states;
+}
+
+/**
+ * klpsv_compat_object_patch() - the patch an object belongs to
+ * @obj: an object of an initialized patch (its callbacks run)
+ *
+ * The livepatch core adds each object's kobject under its patch's.
+ *
+ * Return: the patch.
+ */
+static inline struct klp_patch *klpsv_compat_object_patch(struct klp_object *obj)
+{
+	return container_of(obj->kobj.parent, struct klp_patch, kobj);
+}
+
+/**
+ * klpsv_compat_object_going() - is this a module object being unloaded?
+ * @obj: the object whose post_unpatch callback runs
+ *
+ * The core runs a module object's post_unpatch when that module goes
+ * while the patch stays, with the module in MODULE_STATE_GOING.
+ *
+ * Return: true in that case.
+ */
+static inline bool klpsv_compat_object_going(const struct klp_object *obj)
+{
+	return obj->name && obj->mod && obj->mod->state == MODULE_STATE_GOING;
+}
+
+/**
+ * klpsv_compat_module_params() - a module's parameter table
+ * @mod: the module
+ * @n: set to the number of entries
+ *
+ * The module loader keeps it for every module, from its __param section.
+ *
+ * Return: the table.
+ */
+static inline const struct kernel_param *
+klpsv_compat_module_params(const struct module *mod, unsigned int *n)
+{
+	*n = mod->num_kp;
+	return mod->kp;
 }
 
 /* PREEMPT_RT makes spinlock_t a sleeping lock (the unit tests switch it). */

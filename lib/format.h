@@ -58,6 +58,11 @@ enum klpsv_index_state {
 /* struct klpsv_registry.flags */
 /* A transition was forced: indexes are never freed again. */
 #define KLPSV_REG_FORCED	0x0001
+/*
+ * The live patch declared one klp_state per family (a format-1 patch
+ * always did; a later one must then too, or the kernel refuses it).
+ */
+#define KLPSV_REG_STATES	0x0002
 
 
 /* struct klpsv_hdr.flags */

@@ -177,6 +177,12 @@ bool klpsv_layout_is_prefix(const struct klpsv_layout *old,
 /* family.c: declarations */
 int klpsv_patch_validate(struct klpsv_patch *kp);
 bool klpsv_patch_declares(const struct klpsv_patch *kp, unsigned long id);
+/* lib/discover.c: the module's families and its klp_patch */
+#define KLPSV_MAX_FAMILIES	64
+int klpsv_check_declared(struct klpsv_patch *kp);
+int klpsv_check_wiring(struct klpsv_patch *kp, struct klp_object *obj);
+struct klpsv_patch *klpsv_generated_patch(struct klp_object *obj);
+
 int klpsv_states_add(struct klpsv_patch *kp);
 void klpsv_states_remove(struct klpsv_patch *kp);
 const struct klpsv_step *klpsv_step_from(const struct klpsv_family *family,

@@ -7,14 +7,18 @@
  *                          against the live data (for a clear message
  *                          before the kernel's own state check), enable
  *   klpsv_pre_patch()      the authoritative check, then the takeover of
- *                          every family, all or nothing
+ *                          every family, all or nothing; without
+ *                          klpsv_enable_patch() (a generated init), the
+ *                          static checks too, on the families found in
+ *                          the module (lib/discover.c)
  *   klpsv_post_patch()     the transition completed: finish every family
  *   klpsv_post_unpatch()   a reverted transition restores the
  *                          predecessor's data; a real disable frees all
  *
  * Every callback runs under the kernel's klp_mutex, so takeovers never run
  * concurrently; the registry lock orders them against module init checks
- * and debugfs readers.
+ * and debugfs readers.  The core runs callbacks per object: klpsv acts
+ * once per patch, and ignores a module object's module coming or going.
  */
 #define pr_fmt(fmt) "klpsv: " fmt
 
@@ -35,6 +39,39 @@ struct klpsv_patch *klpsv_this_patch(void)
 	return this_patch;
 }
 
+/*
+ * The checks that need no live data, then the registry, its format
+ * checked.
+ */
+static struct klpsv_registry *check_static(struct klpsv_patch *kp, int *err)
+{
+	struct klpsv_registry *reg;
+
+	*err = klpsv_patch_validate(kp);
+	if (*err)
+		return NULL;
+	reg = klpsv_registry_get();
+	if (!reg || klpsv_census_init()) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = klpsv_format_check(klpsv_patch_name(kp), reg->magic,
+				  KLPSV_REGISTRY_MAGIC, reg->format, "registry");
+	return *err ? NULL : reg;
+}
+
+/*
+ * The kernel refuses a patch that lacks a klp_state of the patch it
+ * replaces.  klpsv declares one per family only where the live patch did
+ * (format-1 code always did): a patch whose init klpsv does not write
+ * declares none, and may then replace any other.
+ */
+static bool states_needed(struct klpsv_registry *reg)
+	__must_hold(&reg->lock)
+{
+	return reg->format < KLPSV_FORMAT || (reg->flags & KLPSV_REG_STATES);
+}
+
 /**
  * klpsv_enable_patch() - check a patch's families and enable it
  * @kp: the patch's klpsv description
@@ -44,7 +81,8 @@ struct klpsv_patch *klpsv_this_patch(void)
  * live data of the patch being replaced, everything the takeover will
  * need, so that a refused patch is refused before the kernel's own state
  * check, with one log line that names the family, the versions and what
- * to do.  Then declares one klp_state per family and enables the patch.
+ * to do.  Then declares one klp_state per family where the live patch
+ * did, and enables the patch.
  *
  * Context: process context (module init).
  * Return: 0, or a negative errno (the module must then fail to load).
@@ -52,6 +90,7 @@ struct klpsv_patch *klpsv_this_patch(void)
 int klpsv_enable_patch(struct klpsv_patch *kp)
 {
 	struct klpsv_registry *reg;
+	bool states;
 	int err;
 
 	might_sleep();
@@ -59,22 +98,19 @@ int klpsv_enable_patch(struct klpsv_patch *kp)
 		pr_err("%s: %s() called twice\n", klpsv_patch_name(kp), __func__);
 		return -EBUSY;
 	}
-	err = klpsv_patch_validate(kp);
-	if (err)
-		return err;
-	reg = klpsv_registry_get();
-	if (!reg || klpsv_census_init())
-		return -ENOMEM;
-	err = klpsv_format_check(klpsv_patch_name(kp), reg->magic, KLPSV_REGISTRY_MAGIC,
-				 reg->format, "registry");
+	reg = check_static(kp, &err);
+	if (!err)
+		err = klpsv_check_wiring(kp, NULL);
+	if (!err)
+		err = klpsv_check_declared(kp);
 	if (err)
 		return err;
 	mutex_lock(&reg->lock);
 	err = __klpsv_check_live(reg, kp);
+	states = states_needed(reg);
 	mutex_unlock(&reg->lock);
-	if (err)
-		return err;
-	err = klpsv_states_add(kp);
+	if (!err && states)
+		err = klpsv_states_add(kp);
 	if (err)
 		return err;
 
@@ -83,6 +119,9 @@ int klpsv_enable_patch(struct klpsv_patch *kp)
 	err = klpsv_compat_enable_patch(kp->patch);
 	if (err)
 		klpsv_patch_exit(kp);
+	else if (!kp->took_over)
+		pr_err("%s: enabled, but its pre_patch callback did not call klpsv_pre_patch(): no family was taken over\n",
+		       klpsv_patch_name(kp));
 	return err;
 }
 
@@ -115,6 +154,13 @@ void klpsv_patch_exit(struct klpsv_patch *kp)
  * failure undoes the families already taken over and refuses the patch;
  * the live patch keeps its data as it was.
  *
+ * Without klpsv_enable_patch() (the module's init called
+ * klp_enable_patch() itself), the patch's families are those the module
+ * declares with KLPSV_FAMILY(), checked here as klpsv_enable_patch()
+ * would, and no klp_state is declared.  Runs once per patch: a second
+ * object's callback, or a module object's when its module loads later,
+ * does nothing.
+ *
  * Context: livepatch pre_patch callback (process context, klp_mutex).
  * Return: 0, or a negative errno, which makes the kernel refuse the patch.
  */
@@ -125,11 +171,22 @@ int klpsv_pre_patch(struct klp_object *obj)
 	int err;
 
 	might_sleep();
-	if (!kp)
-		return -EINVAL;
-	reg = klpsv_registry_get();
-	if (!reg)
-		return -ENOMEM;
+	if (kp && kp->took_over)
+		return 0;
+	if (!kp) {
+		kp = klpsv_generated_patch(obj);
+		if (IS_ERR(kp))
+			return PTR_ERR(kp);
+		reg = check_static(kp, &err);
+	} else {
+		reg = klpsv_registry_get();
+		err = reg ? 0 : -ENOMEM;
+	}
+	if (!err)
+		err = klpsv_check_wiring(kp, obj);
+	if (err)
+		return err;
+	this_patch = kp;
 	mutex_lock(&reg->lock);
 	err = __klpsv_check_live(reg, kp);
 	if (!err)
@@ -180,11 +237,21 @@ void klpsv_post_patch(struct klp_object *obj)
 
 	if (!reg)
 		return;
+	if (kp->finished)
+		goto out;
 	forced = klpsv_compat_transition_forced(kp->patch);
 	if (forced)
 		reg->flags |= KLPSV_REG_FORCED;
-	for_each_family(kp, f, i)
+	if (kp->states)
+		reg->flags |= KLPSV_REG_STATES;
+	else
+		reg->flags &= ~KLPSV_REG_STATES;
+	for_each_family(kp, f, i) {
 		__klpsv_finish(reg, kp, f, forced);
+		/* a refusal an earlier patch met no longer applies */
+		if (f->index)
+			f->index->refusal[0] = '\0';
+	}
 	/*
 	 * No code of an older format runs any more: patches built with it
 	 * are refused from now on (their own format check), as the indexes
@@ -194,6 +261,7 @@ void klpsv_post_patch(struct klp_object *obj)
 	if (!forced && reg->format < KLPSV_FORMAT)
 		reg->format = KLPSV_FORMAT;
 	kp->finished = true;
+out:
 	mutex_unlock(&reg->lock);
 }
 
@@ -250,18 +318,23 @@ static void keep_family(struct klpsv_patch *kp, struct klpsv_family *f)
  * this is a real disable, as nothing replaces a patch that is disabled:
  * every instance of every family is freed, its destructor run once, and
  * anything left is reported as a leak.  A forced disable frees nothing
- * that code still running may use (keep_family()).
+ * that code still running may use (keep_family()).  A module object's
+ * module going while the patch stays changes nothing: families belong
+ * to the patch.
  *
  * Context: livepatch post_unpatch callback (process context, klp_mutex).
  */
 void klpsv_post_unpatch(struct klp_object *obj)
 {
 	struct klpsv_patch *kp = this_patch;
-	struct klpsv_registry *reg = lock_after_takeover(kp);
+	struct klpsv_registry *reg;
 	struct klpsv_family *f;
 	unsigned int i;
 	bool forced;
 
+	if (klpsv_compat_object_going(obj))
+		return;
+	reg = lock_after_takeover(kp);
 	if (!reg)
 		return;
 	/* Writing to "force" during an unpatch marks the patch itself. */
@@ -281,6 +354,8 @@ void klpsv_post_unpatch(struct klp_object *obj)
 	if (!kp->finished)
 		pr_info("%s: transition reverted, live data restored\n",
 			klpsv_patch_name(kp));
+	else	/* disabled: no patch is live, whose states would bind */
+		reg->flags &= ~KLPSV_REG_STATES;
 	kp->took_over = false;
 	mutex_unlock(&reg->lock);
 }

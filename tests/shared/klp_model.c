@@ -471,6 +471,7 @@ static void init_patch_early(struct klp_patch *patch)
 
 	klp_for_each_object_static(patch, obj) {
 		INIT_LIST_HEAD(&obj->func_list);
+		obj->kobj.parent = &patch->kobj;
 		list_add_tail(&obj->node, &patch->obj_list);
 		obj->patched = false;
 		obj->mod = NULL;

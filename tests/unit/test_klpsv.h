@@ -29,12 +29,16 @@
 #include "test.h"
 
 /* A livepatch module that uses klpsv: what samples/chain/p*.c declare. */
+#define KMOD_FAMILIES 8
+
 struct kmod {
 	struct module mod;
 	struct klp_func no_funcs[1];
-	struct klp_object objs[2];
+	struct klp_object objs[3];
 	struct klp_patch patch;
 	struct klpsv_patch kp;
+	/* the module's parameter table: one entry per KLPSV_FAMILY() */
+	struct kernel_param params[KMOD_FAMILIES];
 	struct klp_state own_states[4];	/* the patch's own, if any */
 	struct klp_state kept[16];	/* its states once detached */
 };
@@ -46,6 +50,9 @@ struct kmod {
  */
 void kmod_load(struct kmod *m, const char *name,
 	       struct klpsv_family **families);
+/* A family the module declares with KLPSV_FAMILY(); kmod_load() declares
+ * those it lists. */
+void kmod_declare(struct kmod *m, struct klpsv_family *f);
 /* Module init: klpsv_enable_patch(). */
 int kmod_enable(struct kmod *m);
 /* Another module's klpsv copy takes over the library (see above). */

@@ -45,8 +45,20 @@ void kmod_load(struct kmod *m, const char *name,
 		m->patch.states = m->own_states;
 	m->kp.patch = &m->patch;
 	m->kp.families = families;
-	for (f = families; f && *f; f++)
+	for (f = families; f && *f; f++) {
 		family_reset(*f);
+		kmod_declare(m, *f);
+	}
+}
+
+void kmod_declare(struct kmod *m, struct klpsv_family *f)
+{
+	ASSERT(m->mod.num_kp < KMOD_FAMILIES);
+	memcpy(&m->params[m->mod.num_kp++], &(struct kernel_param){
+		.name = f->name, .mod = &m->mod,
+		.ops = &klpsv_family_param_ops, .arg = f,
+	}, sizeof(struct kernel_param));
+	m->mod.kp = m->params;
 }
 
 int kmod_enable(struct kmod *m)

@@ -242,6 +242,8 @@ TEST(klpsv_refuse_family_id_clashing_with_own_state)
 	static struct klpsv_family *fams[] = { &r_ok2_family, &r_tag_family, NULL };
 
 	live_setup(1);
+	/* states are declared: as after a format-1 patch */
+	kt_registry()->flags |= KLPSV_REG_STATES;
 	memset(&bad, 0, sizeof(bad));
 	bad.own_states[0].id = TAG_ID;
 	bad.own_states[0].version = 1;
@@ -507,7 +509,9 @@ TEST(klpsv_refuse_tombstone_below_live_version)
 }
 
 /* ---------------------------------------------------------------------
- * The kernel's own check, behind klpsv's: one klp_state per family.
+ * The kernel's own check, behind klpsv's: one klp_state per family, only
+ * where the live patch declared them (format-1 code always did), so that a
+ * patch whose init klpsv does not write (no klp_state) may follow.
  */
 static struct klp_func plain_funcs[] = { { } };
 static struct klp_object plain_objs[] = { { .funcs = plain_funcs }, { } };
@@ -516,23 +520,17 @@ static struct klp_patch plain_patch = {
 	.mod = &plain_mod, .objs = plain_objs, .replace = true,
 };
 
-TEST(klpsv_states_declared_per_family)
+TEST(klpsv_states_declared_per_family_where_the_live_patch_did)
 {
 	static struct klpsv_family *fams[] = { &r_ok2_family, &r_tag_family, NULL };
 	struct klp_state *st;
 
 	live_setup(1);
-	/* the live patch carries stats v1 and tag v1 for the kernel */
-	ASSERT_NOT_NULL(klp_get_state(&live.patch, STATS_ID));
-	EXPECT_EQ(klp_get_state(&live.patch, STATS_ID)->version, 1u);
-	ASSERT_NOT_NULL(klp_get_state(&live.patch, TAG_ID));
-	EXPECT_EQ(klp_get_state(&live.patch, TAG_ID)->version, 1u);
-
-	/* a cumulative patch without klpsv would drop them: the kernel refuses */
-	EXPECT_EQ(klp_enable_patch(&plain_patch), -EINVAL);
-	EXPECT_LOG("Livepatch patch (kt_plain) is not compatible with the already installed livepatches.");
-	kt_snapshot(&snap_after);
-	EXPECT_SNAP_SAME(&snap_before, &snap_after);
+	/* nothing asked for states: the live patch declares none */
+	EXPECT_NULL(live.patch.states);
+	EXPECT_FALSE(kt_registry()->flags & KLPSV_REG_STATES);
+	/* as a format-1 live patch would have declared them */
+	kt_registry()->flags |= KLPSV_REG_STATES;
 
 	/* a klpsv patch: its own states first, then one per family */
 	memset(&bad, 0, sizeof(bad));
@@ -549,7 +547,15 @@ TEST(klpsv_states_declared_per_family)
 	EXPECT_EQ(st[2].id, TAG_ID);
 	EXPECT_EQ(st[2].version, 1u);
 	EXPECT_EQ(st[3].id, 0ul);
+	EXPECT_TRUE(kt_registry()->flags & KLPSV_REG_STATES);
+
+	/* a cumulative patch without them: the kernel refuses it */
+	EXPECT_EQ(klp_enable_patch(&plain_patch), -EINVAL);
+	EXPECT_LOG("Livepatch patch (kt_plain) is not compatible with the already installed livepatches.");
+
+	/* disabled: no live patch binds a successor any more */
 	EXPECT_EQ(klpm_disable(&bad.patch), 0);
+	EXPECT_FALSE(kt_registry()->flags & KLPSV_REG_STATES);
 	kmod_exit(&bad);
 	memset(bad.own_states, 0, sizeof(bad.own_states));
 	EXPECT_EQ(kt_instances(), 0ul);

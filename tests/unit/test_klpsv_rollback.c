@@ -415,6 +415,8 @@ TEST(klpsv_rollback_enable_states_alloc_failure)
 	shadows = klpm_shadow_count_all();
 	load_new(brk_fams);
 	shim_log_clear();
+	/* states are declared (as after a format-1 patch) */
+	kt_registry()->flags |= KLPSV_REG_STATES;
 	/* the registry exists: klp_state array is the first allocation */
 	shim_fail_nth_alloc(1);
 	ret = kmod_enable(&new);

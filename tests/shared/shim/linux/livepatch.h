@@ -3,7 +3,7 @@
  * The kernel's livepatch interface as of 6.1 .. 6.19, implemented in
  * userspace by tests/shared/klp_model.c.  Public field names match upstream
  * so livepatch code compiles unchanged; of the internal fields only those
- * the model uses are kept (no kobjects, no ftrace).
+ * the model uses are kept (no ftrace; a kobject is only its parent link).
  */
 #ifndef _SHIM_LINUX_LIVEPATCH_H
 #define _SHIM_LINUX_LIVEPATCH_H
@@ -22,6 +22,11 @@
 #define KLP_UNPATCHED	 0
 #define KLP_PATCHED	 1
 #endif
+
+/* Only what finds an object's patch: its kobject's parent. */
+struct kobject {
+	struct kobject *parent;
+};
 
 struct klp_func {
 	/* external */
@@ -60,6 +65,7 @@ struct klp_object {
 	struct klp_callbacks callbacks;
 
 	/* internal */
+	struct kobject kobj;
 	struct list_head func_list;
 	struct list_head node;
 	struct module *mod;
@@ -82,6 +88,7 @@ struct klp_patch {
 
 	/* internal */
 	struct list_head list;
+	struct kobject kobj;
 	struct list_head obj_list;
 	bool enabled;
 	bool forced;

@@ -33,6 +33,8 @@ struct module {
 	char name[MODULE_NAME_LEN];
 	bool klp;
 	atomic_t refcnt;
+	const struct kernel_param *kp;
+	unsigned int num_kp;
 };
 
 extern struct module __this_module;
