@@ -87,6 +87,12 @@ release() {
 	done
 }
 
+# expect_log LINE: the kernel said LINE (since the test started).
+expect_log() {
+	log_since_start | grep -qxF "$1" || die "the kernel did not say: $1"
+	log "kernel: $1"
+}
+
 # park: a task sleeps in the live patch's life_park(), holding the next
 # transition open until unpark (a signal ends the sleep).
 park() {
@@ -128,6 +134,7 @@ expect_instances $LP1 4
 park
 load_mod $LP2
 [ "$(cat $SYSFS/$LP2/transition)" = 1 ] || die "the transition to $LP2 is not held open"
+expect_log "klpsv: $LP2: family 'life': taking over 4 instances, v1 -> v2 (in place)"
 churn 30
 expect_churn 30 ': visits=1 (born=p2 )?recycled=0 \[p[12]\]$'
 [ "$(cat $SYSFS/$LP2/transition)" = 1 ] ||
@@ -169,6 +176,7 @@ disable_lp $LP2
 left=$(grep '^family=' $KLPSV_DEBUGFS/$LP2/families)
 [ -z "$left" ] || die "families left after the final disable: $left"
 [ "$(owned $LP2)" = 0 ] || die "$(owned $LP2) instances left after the final disable"
+expect_log "klpsv: $LP2: family 'life' released: 3 instances freed"
 log "no family and no instance left after the final disable"
 release 3
 unload_mod $LP2
@@ -189,6 +197,7 @@ n=$(field $LP1 life instances)
 [ "$n" -gt 0 ] || die "skipping the free leaked nothing"
 log "with the free skipped: $n instances leaked, $r found again on recycled task_structs and ignored"
 disable_lp $LP1
+expect_log "klpsv: $LP1: family 'life' released: $n instances freed"
 [ "$(owned $LP1)" = 0 ] || die "$(owned $LP1) instances left after disabling $LP1"
 log "the disable freed the leaked instances"
 unload_mod $LP1
