@@ -121,7 +121,7 @@ BASE=$(owned $LP1)
 expect_instances $LP1 0
 
 # Data is per task, and stays with its task.
-line=$( (read -r a <$LIFE; read -r b <$LIFE; echo "$b") )
+line=$( (read -r _ <$LIFE; read -r b <$LIFE; echo "$b") )
 case $line in
 *": visits=2 recycled=0 [p1]") log "one task read twice: ${line#pid * }" ;;
 *) die "a task reading twice saw '$line'" ;;
