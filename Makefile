@@ -54,6 +54,7 @@ help:
 	@echo "make vmtest [KVER=]  boot a kernel in qemu and run the guest tests"
 	@echo "make vmtest-all      the same on every kernel"
 	@echo "make vmtest-selftest show the VM harness fails when it should"
+	@echo "make compat-test [KVER=] scripts/klpsv-compat agrees with the kernel (VM's verdicts)"
 	@echo "make demo [KVER=]    boot a VM and tell the chain sample's story, step by step"
 	@echo "make demo-test [KVER=] the same, quiet, failing when a step's output differs"
 	@echo "make coccicheck [M=<dir>] [MODE=patch]  review checks (Coccinelle)"
@@ -116,6 +117,13 @@ vmtest-all: need-kernels
 vmtest-selftest: modules
 	$(if $(filter $(KVER_61),$(KVER)),SELFTEST_DEMO=1) \
 		tests/vm/selftest.sh $(KVER) $(CURDIR)/$(BUILD)
+
+# scripts/klpsv-compat replays every load and refusal of the guest test
+# 21-refusals.sh, from the last VM run (or a new one), and must give the
+# kernel's verdict and line for each.
+.PHONY: compat-test
+compat-test: modules
+	tests/compat/run.sh $(KVER) $(CURDIR)/$(BUILD)
 
 demo: modules
 	@tests/vm/run.sh --demo $(KVER) $(CURDIR)/$(BUILD)
@@ -180,6 +188,7 @@ check: need-kernels
 	$(MAKE) vmtest-selftest WERROR=1
 	$(MAKE) vmtest-selftest KVER=$(KVER_DEBUG) WERROR=1
 	$(MAKE) vmtest-all WERROR=1
+	$(MAKE) compat-test WERROR=1
 	$(MAKE) demo-test WERROR=1
 	$(MAKE) stress-all WERROR=1
 	$(MAKE) stress-unsync

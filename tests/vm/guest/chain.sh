@@ -62,6 +62,8 @@ refused() {
 klpsv: $1: $3
 klpsv: $1: $3
 insmod: ERROR: could not insert module $1.ko"
+	compat_record "$1" "$(dmesg | sed 's/^\[[ 0-9.]*\] //' |
+		grep "^klpsv: $1: " | tail -n1)"
 }
 
 # counted_instances: instances of the chain families on the victim's sessions,

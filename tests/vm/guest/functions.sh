@@ -26,6 +26,21 @@ skip() {
 
 kmsg() { echo "$*" >/dev/kmsg; }
 
+# For the offline check (tests/compat/): a test that sets COMPAT_RECORD=1
+# prints, for each livepatch it loads or sees refused, "compat-case:
+# seq=M1 M2 ... MOD kernel=VERDICT": the livepatches loaded since the test
+# began (or since it disabled the last one), the module, and the kernel's
+# verdict ("loads", or klpsv's line from the kernel log).  The host replays
+# each case with scripts/klpsv-compat and compares the verdicts.
+COMPAT_HISTORY=/tmp/klpsv-compat-history
+rm -f $COMPAT_HISTORY
+
+# compat_record MOD VERDICT
+compat_record() {
+	[ "${COMPAT_RECORD:-}" = 1 ] || return 0
+	log "compat-case: seq=$(cat $COMPAT_HISTORY 2>/dev/null)$1 kernel=$2"
+}
+
 # Mark the start of a test: check_result compares the log from here on.
 start_test() {
 	log "test: $*"
@@ -46,6 +61,8 @@ load_lp() {
 	[ -d "$SYSFS/$mod" ] || die "livepatch $mod did not appear in $SYSFS"
 	wait_transition "$mod"
 	[ "$(cat "$SYSFS/$mod/enabled")" = 1 ] || die "livepatch $mod is not enabled"
+	compat_record "$mod" loads
+	printf '%s ' "$mod" >>$COMPAT_HISTORY
 }
 
 # Load a module that must be refused; print the error insmod gave.
@@ -84,6 +101,8 @@ disable_lp() {
 			die "livepatch $mod still present ${TRANSITION_TIMEOUT}s after disable"
 		sleep 0.1
 	done
+	# no live patch: the next one loads on a kernel without klpsv data
+	rm -f $COMPAT_HISTORY
 }
 
 # Unload a module; a disabled livepatch may take a moment to drop its

@@ -5,6 +5,9 @@
 
 . /tests/chain.sh
 
+# Every load and refusal here is replayed offline (tests/compat/).
+COMPAT_RECORD=1
+
 R=klpsv_refuse
 load_mod $V
 load_lp $P1
@@ -37,6 +40,7 @@ session 8: touches=0 bytes=0 who=- [p2]"
 load_lp $P3
 unload_mod $P2
 refused ${R}_layout_v3 $P3 "family 'stats': v3 has layout 61d2d50d here but a15588d1 live ($P3): a changed layout needs a new version and a step from v3"
+refused $P2 $P3 "family 'stats': refusing downgrade from live v3 ($P3) to v2: to undo v3, ship a patch with version 4 or more"
 disable_lp $P3
 unload_mod $P3
 unload_mod $V
