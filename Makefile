@@ -40,7 +40,8 @@ JOBS ?= $(shell nproc)
 
 .PHONY: all modules all-kernels setup check unit vmtest vmtest-all \
 	vmtest-selftest demo demo-test coccicheck cocci-test sparse kernel-doc stress \
-	stress-all stress-unsync bench bench-unit fuzz tsan clean help need-kernels
+	stress-all stress-unsync bench bench-unit fuzz tsan clean help need-kernels \
+	vendor kbuild-test
 
 all: modules
 
@@ -66,6 +67,8 @@ help:
 	@echo "make bench-unit      the same in userspace, instruction counts (callgrind; BENCH=--short)"
 	@echo "make fuzz            fuzz the library against a reference model (FUZZ_SECONDS)"
 	@echo "make tsan [T=...]    threaded model check and fuzz corpus under ThreadSanitizer"
+	@echo "make vendor DEST=<dir> copy what a livepatch module vendors of klpsv into <dir>"
+	@echo "make kbuild-test     a vendored copy builds, follows its sources, is cleaned (6.1)"
 
 setup:
 	@bash scripts/setup.sh
@@ -164,12 +167,19 @@ fuzz:
 tsan:
 	tests/unit/tsan.sh $(T)
 
+vendor:
+	@scripts/vendor.sh "$(DEST)"
+
+kbuild-test: need-kernels
+	tests/kbuild/run.sh $(KVER_61) $(or $(KDIR_$(KVER_61)),/lib/modules/$(KVER_61)/build)
+
 check: need-kernels
 	@test -n "$(KVER_DEBUG)" || { echo "no debug kernel in $(CACHE)/kernels.mk: run 'make setup'" >&2; exit 1; }
 	$(MAKE) unit
 	$(MAKE) cocci-test
 	$(MAKE) coccicheck
 	$(MAKE) kernel-doc
+	$(MAKE) kbuild-test
 	$(MAKE) all-kernels WERROR=1
 	$(MAKE) sparse
 	$(MAKE) fuzz

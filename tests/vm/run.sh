@@ -3,23 +3,18 @@
 #
 # Boot a Debian kernel under qemu (TCG) with an initramfs holding busybox,
 # the built modules and the guest tests; run the tests; judge the result.
+# The options, and how to run one's own modules and script, are in
+# usage() below (run.sh --help) and in README.md, "Running your own
+# modules in the VM harness".
 #
-#   run.sh [--demo|--demo-test] [--only PATTERN] [--tests DIR] KVER MODDIR
-#
-# --demo runs the demo (guest/demo.sh) instead of the tests and shows it
-# live; --demo-test runs it quietly, showing it only when a step's output
-# differs from what the demo expects (DEMO_BREAK=<step> breaks that step's
-# expectation on purpose).  Either fails when a step differs.
-# --only runs the guest tests whose file name contains PATTERN; --tests
-# takes the guest tests from DIR instead of tests/vm/guest/tests.
-# MODDIR is the per-kernel build directory holding the .ko files.  Exits
-# non-zero on a failed or missing test, a guest that did not finish (the
-# serial log path is printed), or a kernel log that shows a WARNING, BUG,
-# Oops, Call Trace, or a report of one of the kernel's detectors (KASAN,
-# KFENCE, lockdep, atomic-sleep checks, list or object debugging, SLUB
-# debugging, hung tasks), naming the detector.  Which detectors a kernel
-# has is read from its config (detectors.sh); every kernel boots with
-# slub_debug=FZPU, and those with KFENCE with kfence.sample_interval set.
+# Exits non-zero on a failed or missing test, a guest that did not finish
+# (the serial log path is printed), or a kernel log that shows a WARNING,
+# BUG, Oops, Call Trace, or a report of one of the kernel's detectors
+# (KASAN, KFENCE, lockdep, atomic-sleep checks, list or object debugging,
+# SLUB debugging, hung tasks), naming the detector.  Which detectors a
+# kernel has is read from its config (detectors.sh); every kernel boots
+# with slub_debug=FZPU, and those with KFENCE with kfence.sample_interval
+# set.
 
 set -euo pipefail
 
@@ -30,7 +25,46 @@ MEM=${VMTEST_MEM:-1024}
 MODE=test
 LIVE=
 ONLY=
-TESTS=$HERE/guest/tests
+TESTS=
+SCRIPTS=()
+
+usage() {
+	cat <<EOF
+usage: $0 [OPTIONS] KVER MODDIR
+
+Boot kernel KVER under qemu (TCG, 2 vCPUs) with every MODDIR/*.ko in the
+guest's /lib/klpsv/, run the guest tests (shell scripts, in file name
+order, busybox sh) and judge their KTAP output and the kernel log.
+
+  KVER        a kernel 'make setup' installed: its full version, or
+              6.1, 6.12, 6.12-rt or debug (as in $CACHE/kernels.mk)
+  MODDIR      a directory of .ko files (its tests/format1/*.ko too);
+              the run writes its initramfs and serial log in MODDIR/vm/
+
+  --script FILE  run this guest script (may be given more than once);
+                 without --tests, only the scripts given
+  --tests DIR    run DIR/*.sh instead of tests/vm/guest/tests/*.sh
+  --only PATTERN run only the scripts whose file name contains PATTERN
+  --demo         run the chain sample's demo (guest/demo.sh) and show it
+  --demo-test    the same, quietly, failing when a step's output differs
+                 (DEMO_BREAK=<step> breaks that step's expectation)
+  -h, --help     this text
+
+A guest script exits 0 (pass), 4 (skip) or anything else (fail); its
+output is printed as KTAP comments.  It may source /tests/functions.sh
+(load_mod, load_lp, disable_lp, unload_mod, expect_read, start_test,
+check_result, ...), whose helpers take one name for the .ko file, the
+module and its livepatch directory: name modules with _, not -.  The .ko
+files are in \$MODDIR=/lib/klpsv, the kernel version is in \$KVER.
+After a failed script, every livepatch is disabled and every module of
+MODDIR unloaded.  debugfs is mounted, and livepatch's pr_debug lines are
+in the kernel log.
+
+Environment: VMTEST_TIMEOUT (seconds, default 600), VMTEST_MEM (MiB,
+default 1024), KFENCE_MS (KFENCE sample interval, default 10),
+VMTEST_INT3_RETRIES (default 2), KLPSV_CACHE (default /var/cache/klpsv).
+EOF
+}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -38,12 +72,36 @@ while [ $# -gt 0 ]; do
 	--demo-test) MODE=demo; shift ;;
 	--only) ONLY=$2; shift 2 ;;
 	--tests) TESTS=$(cd "$2" && pwd); shift 2 ;;
+	--script)
+		[ -f "${2:-}" ] || { echo "$0: --script ${2:-}: no such file" >&2; exit 2; }
+		SCRIPTS+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")")
+		shift 2 ;;
+	-h|--help) usage; exit 0 ;;
+	-*) echo "$0: unknown option $1" >&2; usage >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# = 2 ] || { echo "usage: $0 [--demo|--demo-test] [--only PATTERN] [--tests DIR] KVER MODDIR" >&2; exit 2; }
+[ $# = 2 ] || { usage >&2; exit 2; }
 KVER=$1
 MODDIR=$2
+# The guest tests: the tree's own, unless --tests or --script says.
+[ -n "$TESTS" ] || [ ${#SCRIPTS[@]} -gt 0 ] || TESTS=$HERE/guest/tests
+
+# A short name for a kernel 'make setup' chose (kernels.mk).
+case $KVER in
+6.1) var=KVER_61 ;;
+6.12) var=KVER_612 ;;
+6.12-rt) var=KVER_612RT ;;
+debug) var=KVER_DEBUG ;;
+*) var= ;;
+esac
+if [ -n "$var" ]; then
+	full=$(sed -n "s/^$var := //p" "$CACHE/kernels.mk" 2>/dev/null)
+	[ -n "$full" ] || { echo "vmtest: no kernel $KVER in $CACHE/kernels.mk: run 'make setup'" >&2; exit 1; }
+	KVER=$full
+fi
+[ -d "$MODDIR" ] || { echo "vmtest: no module directory $MODDIR" >&2; exit 2; }
+MODDIR=$(cd "$MODDIR" && pwd)
 
 die() { echo "vmtest: $*" >&2; exit 1; }
 
@@ -71,7 +129,7 @@ cp "$BUSYBOX" "$ROOT/bin/busybox"
 cp "$HERE/guest/init" "$ROOT/init"
 cp "$HERE"/guest/*.sh "$ROOT/tests/"
 mkdir -p "$ROOT/tests/t"
-for t in "$TESTS"/*.sh; do
+for t in ${TESTS:+"$TESTS"/*.sh} "${SCRIPTS[@]}"; do
 	case $(basename "$t") in *$ONLY*) cp "$t" "$ROOT/tests/t/" ;; esac
 done
 cp "$MODDIR"/*.ko "$ROOT/lib/klpsv/"
