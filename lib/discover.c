@@ -145,7 +145,7 @@ struct klpsv_patch *klpsv_generated_patch(struct klp_object *obj,
 {
 	struct klp_patch *patch = klpsv_compat_object_patch(obj);
 	struct klpsv_family *f;
-	unsigned int pos = 0, nr = 0;
+	unsigned int pos = 0, nr = 0, i;
 	int err;
 
 	generated = (struct klpsv_patch){ .patch = patch, .families = found };
@@ -166,7 +166,10 @@ struct klpsv_patch *klpsv_generated_patch(struct klp_object *obj,
 			       klpsv_patch_name(&generated), KLPSV_MAX_FAMILIES);
 			return ERR_PTR(-EINVAL);
 		}
-		found[nr++] = f;
+		/* by id: the order of the marks is the compiler's */
+		for (i = nr++; i && found[i - 1]->id > f->id; i--)
+			found[i] = found[i - 1];
+		found[i] = f;
 	}
 	found[nr] = NULL;
 	if (!nr) {

@@ -494,6 +494,8 @@ static int find_patch(struct ctx *c, uintptr_t *patch)
 	struct kelf *k = &c->m->elf;
 	uintptr_t this = sym_addr_of(k, "__this_module");
 	int own = kelf_section(k, ".gnu.linkonce.this_module");
+	/* a kernel_param has .mod and its ops' .set where a patch would */
+	int params = kelf_section(k, "__param");
 	size_t i;
 
 	*patch = 0;
@@ -502,7 +504,7 @@ static int find_patch(struct ctx *c, uintptr_t *patch)
 		const struct kelf_reloc *o;
 
 		if (r->type != R_X86_64_64 || (int)r->shndx == own ||
-		    !kelf_reloc_targets(r, this))
+		    (int)r->shndx == params || !kelf_reloc_targets(r, this))
 			continue;
 		/* .objs, whose first object has .funcs */
 		o = kelf_reloc_at(k, r->where + PATCH_OBJS);

@@ -11,31 +11,9 @@
 
 . /tests/chain.sh
 
-# A patch without klpsv_enable_patch() lists its families in the order
-# of the module's parameter table, which the compiler chooses: sort each
-# run of per-family lines too ("family 'x' is at ...", "... released:
-# ..."), besides the per-session ones (functions.sh), here and in what is
-# expected.
-sort_runs() {
-	run=
-	while IFS= read -r line; do
-		case $line in
-		*": session "[0-9]*": "*|*": family '"*"' is at v"*|\
-		*": family '"*"' released: "*)
-			run="$run$line
-"
-			continue ;;
-		esac
-		if [ -n "$run" ]; then
-			printf '%s' "$run" | sort
-			run=
-		fi
-		printf '%s\n' "$line"
-	done
-	if [ -n "$run" ]; then
-		printf '%s' "$run" | sort
-	fi
-}
+# Every load and refusal is replayed offline by klpsv-compat
+# (tests/compat/), which must give the kernel's verdict.
+COMPAT_RECORD=1
 
 KB2=klpsv_klpbuild_p2
 KB3=klpsv_klpbuild_p3
@@ -334,6 +312,8 @@ check_result "% insmod ${M}_module_obj.ko
 $mo_try
 $mo_try
 insmod: ERROR: could not insert module ${M}_module_obj.ko"
+compat_record ${M}_module_obj "$(dmesg | sed 's/^\[[ 0-9.]*\] //' |
+	grep "^klpsv: ${M}_module_obj: " | tail -n1)"
 
 start_test "misuse: klp_enable_patch() on a hand-written patch"
 load_lp ${M}_direct_enable
